@@ -1,0 +1,34 @@
+import { formatMoney } from '@settle/sdk';
+import { html, LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { amountStyles } from './amount.styles.js';
+
+/**
+ * @summary An amount of money, formatted for the reader's language.
+ *
+ * @csspart amount - The formatted amount.
+ * @cssproperty --settle-amount-color - Text colour of the amount.
+ * @cssproperty --settle-amount-font-weight - Weight of the amount.
+ */
+export class SettleAmount extends LitElement {
+  static override styles = amountStyles;
+
+  /** Amount in integer minor units of `currency` (2050 is 20.50 EUR). */
+  @property({ type: Number }) value = 0;
+
+  /** ISO 4217 currency code. */
+  @property() currency = 'EUR';
+
+  /** Locale to format in; defaults to the nearest `lang` attribute, then the browser's. */
+  @property() locale?: string;
+
+  private get resolvedLocale(): string | undefined {
+    return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || undefined);
+  }
+
+  override render() {
+    return html`<span part="amount"
+      >${formatMoney({ value: this.value, currency: this.currency }, this.resolvedLocale)}</span
+    >`;
+  }
+}

@@ -1,0 +1,34 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import './define.js';
+import type { SettleAmount } from './amount.component.js';
+
+const text = (el: SettleAmount) =>
+  el.shadowRoot?.querySelector('[part="amount"]')?.textContent?.replace(/[\u202f\u00a0]/g, ' ');
+
+describe('settle-amount', () => {
+  it('formats minor units in the language of the page around it', async () => {
+    const wrapper = await fixture(
+      html`<div lang="fr-FR"><settle-amount value="2050" currency="EUR"></settle-amount></div>`,
+    );
+    const el = wrapper.querySelector('settle-amount') as SettleAmount;
+    await el.updateComplete;
+    expect(text(el)).to.equal('20,50 €');
+  });
+
+  it('follows an explicit locale and re-renders when the value changes', async () => {
+    const el = await fixture<SettleAmount>(
+      html`<settle-amount value="125000" currency="USD" locale="en-US"></settle-amount>`,
+    );
+    expect(text(el)).to.equal('$1,250.00');
+    el.value = 1875;
+    await el.updateComplete;
+    expect(text(el)).to.equal('$18.75');
+  });
+
+  it('is accessible', async () => {
+    const el = await fixture<SettleAmount>(
+      html`<settle-amount value="700" currency="GBP" locale="en-GB"></settle-amount>`,
+    );
+    await expect(el).to.be.accessible();
+  });
+});

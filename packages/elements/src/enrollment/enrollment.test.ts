@@ -1,0 +1,220 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../provider/define.js';
+import './define.js';
+import {
+  advanceClock,
+  enroll,
+  focused,
+  inShadow,
+  PIN,
+  sdkFor,
+  settleUrl,
+  smsCode,
+  textOf,
+  tokenUrl,
+  uid,
+  until,
+} from '../testing/server.js';
+import type { SettleEnrollment } from './enrollment.component.js';
+
+async function mount(userId: string, lang = 'en') {
+  const provider = await fixture(html`<settle-provider
+    lang=${lang}
+    base-url=${await settleUrl()}
+    token-url=${tokenUrl(userId)}
+  >
+    <settle-enrollment></settle-enrollment>
+  </settle-provider>`);
+  const el = provider.querySelector('settle-enrollment') as SettleEnrollment;
+  await until(() => el.shadowRoot?.querySelector('h2'));
+  return el;
+}
+
+/** A French mobile number no other test uses: national and E.164. */
+function newPhone() {
+  const digits = String(Math.floor(Math.random() * 1e7)).padStart(7, '0');
+  return { national: `064${digits}`, e164: `+3364${digits}` };
+}
+
+const heading = (el: SettleEnrollment) => textOf(inShadow(el, 'h2'));
+const field = (el: SettleEnrollment, id: string) => inShadow<HTMLInputElement>(el, `#${id}`);
+
+function fill(el: SettleEnrollment, values: Record<string, string>) {
+  for (const [id, value] of Object.entries(values)) {
+    const input = field(el, id);
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  }
+}
+
+const submit = (el: SettleEnrollment) => inShadow<HTMLButtonElement>(el, '[part="submit"]').click();
+
+async function stepShows(el: SettleEnrollment, title: string) {
+  await until(() => heading(el) === title, 8000, `step "${title}" (at "${heading(el)}")`);
+}
+
+/** Types a sandbox card into the real card frame, as a person would, and saves it. */
+async function typeCard(el: SettleEnrollment, number: string) {
+  const frame = inShadow<HTMLIFrameElement>(el, '[part="card-frame"]');
+  await until(() => !frame.classList.contains('loading'), 8000, 'the card frame');
+  frame.focus();
+  await sendKeys({ press: 'Tab' });
+  await sendKeys({ type: number });
+  await sendKeys({ press: 'Tab' });
+  await sendKeys({ type: `12${String(new Date().getFullYear() + 3).slice(2)}` });
+  await sendKeys({ press: 'Tab' });
+  await sendKeys({ type: '123' });
+  await sendKeys({ press: 'Enter' });
+}
+
+describe('settle-enrollment', () => {
+  it('takes a new user through profile, the card frame, PIN and SMS code', async () => {
+    const user = uid('nina');
+    const phone = newPhone();
+    const el = await mount(user);
+    await stepShows(el, 'About you');
+    expect(textOf(inShadow(el, '[part="progress"]'))).to.equal('Profile Card PIN SMS code');
+    expect(inShadow(el, '[aria-current="step"]').textContent?.trim()).to.equal('Profile');
+
+    // The phone metadata loads with enrollment: then the calling code shows.
+    await until(() => el.shadowRoot?.querySelector('.prefix')?.textContent === '+33');
+    fill(el, { name: 'Nina Durand' });
+    const phoneInput = field(el, 'phone');
+    phoneInput.focus();
+    await sendKeys({ type: phone.national });
+    // Formatted as typed, by the phone metadata that loads with enrollment.
+    expect(phoneInput.value).to.equal(phone.national.replace(/(\d{2})(?=\d)/g, '$1 '));
+    submit(el);
+
+    await stepShows(el, 'Add your debit card');
+    expect(textOf(inShadow(el, '.hint'))).to.equal('Step 2 of 4');
+    // The focus follows the flow, to the new step.
+    expect(focused(el)).to.equal('heading');
+    const frame = inShadow<HTMLIFrameElement>(el, '[part="card-frame"]');
+    const src = new URL(frame.src);
+    expect(src.origin).to.equal(await settleUrl());
+    expect(src.searchParams.get('origin')).to.equal(location.origin);
+
+    const seen: unknown[] = [];
+    window.addEventListener('message', (e) => seen.push(e.data));
+    await typeCard(el, '4000002500000003');
+    await stepShows(el, 'Choose a PIN');
+    expect(textOf(el.shadowRoot as unknown as Element)).to.contain(
+      'Card saved: Visa ending in 0003',
+    );
+    // The page got a token and the card's last four, never the number.
+    expect(JSON.stringify(seen)).not.to.contain('4000002500000003');
+    expect(JSON.stringify(seen)).to.contain('"last4":"0003"');
+
+    fill(el, { pin: '1234', pin2: '1234' });
+    submit(el);
+    await until(() => textOf(inShadow(el, '[part="error"]')).includes('too easy to guess'));
+    fill(el, { pin: PIN, pin2: '914274' });
+    submit(el);
+    await until(
+      () => textOf(inShadow(el, '#pin-error')) === 'The two PINs differ. Enter them again.',
+    );
+    fill(el, { pin: PIN, pin2: PIN });
+    submit(el);
+
+    await stepShows(el, 'Enter the SMS code');
+    expect(textOf(inShadow(el, '[part="step"]'))).to.contain(
+      'We sent a 6-digit code to +33 •••••••',
+    );
+    fill(el, { code: '000000' });
+    submit(el);
+    await until(() => textOf(inShadow(el, '[part="error"]')).includes('That code is not right'));
+
+    const enrolled = oneEvent(el, 'settle-enrolled');
+    fill(el, { code: (await smsCode(phone.e164)) as string });
+    submit(el);
+    await enrolled;
+    await stepShows(el, 'Payments are set up');
+    expect((await (await sdkFor(user)).account.get()).status).to.equal('active');
+  });
+
+  it('resumes at the step the account is at', async () => {
+    const user = uid('omar');
+    const settle = await sdkFor(user);
+    await settle.account.setProfile({
+      legalName: 'Omar Test',
+      country: 'FR',
+      phone: newPhone().national,
+    });
+    const el = await mount(user);
+    await stepShows(el, 'Add your debit card');
+    expect(inShadow(el, '[aria-current="step"]').textContent?.trim()).to.equal('Card');
+    expect(textOf(inShadow(el, 'li.done'))).to.equal('Profile (done)');
+  });
+
+  it('refuses a card from another country, with the reason', async () => {
+    const user = uid('paul');
+    await (await sdkFor(user)).account.setProfile({
+      legalName: 'Paul Test',
+      country: 'FR',
+      phone: newPhone().national,
+    });
+    const el = await mount(user);
+    await stepShows(el, 'Add your debit card');
+    const codes: string[] = [];
+    el.addEventListener('settle-card-error', (e) => codes.push((e as CustomEvent).detail.code));
+    await typeCard(el, '4000008260000000');
+    await until(
+      () =>
+        textOf(inShadow(el, '[part="error"]')).includes('issued in the country of your profile'),
+      8000,
+      'the refusal',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; card errors: ${codes}; shown: ${textOf(el)}`);
+    });
+    expect(heading(el)).to.equal('Add your debit card');
+  });
+
+  it('unlocks a locked account with an SMS code and a new PIN', async () => {
+    const user = uid('rose');
+    const { phone } = await enroll(user);
+    await (await sdkFor(user)).account.secure();
+    // The enrollment code went out moments ago: a new one may be sent 30 s later.
+    await advanceClock(31_000);
+    const el = await mount(user);
+    await stepShows(el, 'Unlock your account');
+    submit(el);
+    await until(() => el.shadowRoot?.querySelector('#code'), 5000, 'the code field');
+    fill(el, { code: (await smsCode(phone)) as string, pin: '583920', pin2: '583920' });
+    submit(el);
+    await stepShows(el, 'Payments are set up');
+    expect((await (await sdkFor(user)).account.get()).status).to.equal('active');
+  });
+
+  it('speaks French, with country names in French', async () => {
+    const el = await mount(uid('zoe'), 'fr-FR');
+    await stepShows(el, 'À propos de vous');
+    expect(textOf(inShadow(el, '#country')))
+      .to.contain('France')
+      .and.contain('Royaume-Uni');
+    expect(textOf(inShadow(el, 'label[for="phone"]'))).to.equal('Numéro de mobile');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`is accessible in the ${theme} theme, at the profile and the card`, async () => {
+      const el = await mount(uid('sam'));
+      el.theme = theme;
+      await stepShows(el, 'About you');
+      await expect(el).to.be.accessible();
+
+      const user = uid('tom');
+      await (await sdkFor(user)).account.setProfile({
+        legalName: 'Tom Test',
+        country: 'FR',
+        phone: newPhone().national,
+      });
+      const atCard = await mount(user);
+      atCard.theme = theme;
+      await stepShows(atCard, 'Add your debit card');
+      const frame = inShadow(atCard, '[part="card-frame"]');
+      await until(() => !frame.classList.contains('loading'), 8000, 'the card frame');
+      await expect(atCard).to.be.accessible();
+    });
+  }
+});

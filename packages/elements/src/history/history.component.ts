@@ -1,0 +1,262 @@
+import { msg, str } from '@lit/localize';
+import type { Page, SettleEvent, Transfer } from '@settle/sdk';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { isNewer } from '../payment-bubble/freshness.js';
+import { errorText } from '../shared/error-text.js';
+import { SettleElement } from '../shared/settle-element.js';
+import { controlStyles, themeStyles } from '../shared/styles.js';
+
+/**
+ * @summary The user's payments, newest first, a page at a time: all of them or one
+ * conversation's. New payments and state changes appear live.
+ *
+ * @fires settle-select - A payment was picked: `detail.transfer`.
+ * @csspart list - The list.
+ * @csspart item - One payment.
+ * @csspart amount - A payment's amount.
+ * @csspart more - The "Show more" button.
+ * @csspart empty - The message when there is nothing yet.
+ * @csspart error - The error message.
+ */
+export class SettleHistory extends SettleElement {
+  static override styles = [
+    themeStyles,
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        padding: 0.25rem 0.75rem;
+        border-radius: var(--_radius);
+        background: var(--_surface);
+      }
+      ul {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      li {
+        border-bottom: 1px solid var(--_border);
+      }
+      .item {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 0.1rem 1rem;
+        width: 100%;
+        padding: 0.6rem 0.25rem;
+        border: 0;
+        background: transparent;
+        color: inherit;
+        font: inherit;
+        text-align: start;
+        cursor: pointer;
+      }
+      .who {
+        font-weight: 600;
+      }
+      .amount {
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+        text-align: end;
+      }
+      .meta {
+        color: var(--_muted);
+        font-size: 0.875rem;
+      }
+      .received .amount {
+        color: var(--_success);
+      }
+      .failed .amount {
+        text-decoration: line-through;
+      }
+    `,
+  ];
+
+  /** Only this conversation's payments; all the user's by default. */
+  @property({ attribute: 'conversation-id' }) conversationId?: string;
+
+  /** Payments per page, 1 to 100. */
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 20;
+
+  @state() private items: Transfer[] = [];
+  @state() private status: 'loading' | 'ready' | 'error' | 'more' = 'loading';
+  @state() private error: unknown;
+
+  private page?: Page<Transfer>;
+  private seenClient?: unknown;
+  private stopEvents?: () => void;
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.stopEvents?.();
+    this.stopEvents = undefined;
+    this.seenClient = undefined;
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    const client = this.session?.client;
+    if (!client) return;
+    if (client !== this.seenClient || changed.has('conversationId') || changed.has('pageSize')) {
+      this.seenClient = client;
+      this.stopEvents?.();
+      this.stopEvents = this.session?.onEvent((event) => this.onEvent(event));
+      void this.reload();
+    }
+  }
+
+  /** Loads the first page again. */
+  async reload() {
+    const client = this.session?.client;
+    if (!client) return;
+    this.status = 'loading';
+    try {
+      this.page = await client.transfers.list({
+        limit: this.pageSize,
+        ...(this.conversationId ? { conversationId: this.conversationId } : {}),
+      });
+      this.items = this.page.data;
+      this.status = 'ready';
+    } catch (error) {
+      this.error = error;
+      this.status = 'error';
+    }
+  }
+
+  private async more() {
+    if (!this.page || this.status !== 'ready') return;
+    const first = this.items.length;
+    this.status = 'more';
+    try {
+      const next = await this.page.nextPage();
+      if (next) {
+        this.page = next;
+        const known = new Set(this.items.map((t) => t.id));
+        this.items = [...this.items, ...next.data.filter((t) => !known.has(t.id))];
+      }
+      this.status = 'ready';
+      this.announce(msg(str`${this.items.length - first} more payments shown.`));
+      await this.updateComplete;
+      // The focus goes to the first payment just shown.
+      this.renderRoot.querySelectorAll<HTMLElement>('.item')[first]?.focus();
+    } catch (error) {
+      this.error = error;
+      this.status = 'error';
+    }
+  }
+
+  private onEvent(event: SettleEvent) {
+    if (event.type !== 'transfer.updated') return;
+    const next = event.data;
+    const index = this.items.findIndex((t) => t.id === next.id);
+    if (index >= 0) {
+      if (!isNewer(next, this.items[index])) return;
+      const items = [...this.items];
+      items[index] = next;
+      this.items = items;
+      return;
+    }
+    if (this.conversationId && next.conversationId !== this.conversationId) return;
+    // Replayed old events are not new payments: only one newer than the newest shown is.
+    const newest = this.items[0];
+    if (this.status === 'ready' && (!newest || next.createdAt >= newest.createdAt)) {
+      this.items = [next, ...this.items];
+    }
+  }
+
+  override render() {
+    return html`${this.renderBody()}${this.liveRegion()}`;
+  }
+
+  private renderBody() {
+    const me = this.session?.account?.userId;
+    if (this.status === 'loading' || !me) {
+      return html`<p aria-busy="true">
+        <span class="spinner" aria-hidden="true"></span> ${msg('Loading payments…')}
+      </p>`;
+    }
+    if (this.items.length === 0 && this.status !== 'error') {
+      return html`<p part="empty">${msg('No payments yet.')}</p>`;
+    }
+    return html`${
+      this.items.length
+        ? html`<ul part="list" aria-label=${msg('Payments')}>
+            ${this.items.map((t) => this.renderItem(t, me))}
+          </ul>`
+        : nothing
+    }
+      ${
+        this.status === 'error'
+          ? html`<p class="error" part="error" role="alert">${errorText(this.error)}</p>
+            <div class="actions">
+              <button
+                type="button"
+                class="button"
+                @click=${() => (this.items.length ? this.retryMore() : this.reload())}
+              >
+                ${msg('Try again')}
+              </button>
+            </div>`
+          : this.page?.hasMore
+            ? html`<div class="actions">
+              <button
+                type="button"
+                class="button"
+                part="more"
+                ?disabled=${this.status === 'more'}
+                @click=${this.more}
+              >
+                ${
+                  this.status === 'more'
+                    ? html`<span class="spinner" aria-hidden="true"></span>`
+                    : nothing
+                }
+                ${msg('Show more')}
+              </button>
+            </div>`
+            : nothing
+      }`;
+  }
+
+  private retryMore() {
+    this.status = 'ready';
+    return this.more();
+  }
+
+  private statusText(t: Transfer) {
+    switch (t.status) {
+      case 'pending':
+        return msg('Pending');
+      case 'awaiting_recipient':
+        return msg('Waiting for the recipient');
+      case 'failed':
+        return msg('Failed');
+      case 'canceled':
+        return msg('Canceled');
+      default:
+        return '';
+    }
+  }
+
+  private renderItem(t: Transfer, me: string) {
+    const sent = t.senderId === me;
+    const amount = this.money(t.amount);
+    const when = this.date(t.createdAt, { dateStyle: 'medium', timeStyle: 'short' });
+    const state = this.statusText(t);
+    const classes = [sent ? 'sent' : 'received', t.status === 'failed' ? 'failed' : ''].join(' ');
+    return html`<li part="item" class=${classes}>
+      <button
+        type="button"
+        class="item"
+        @click=${() => this.emit('settle-select', { transfer: t })}
+      >
+        <span class="who"
+          >${sent ? msg(str`To ${this.name(t.recipientId)}`) : msg(str`From ${this.name(t.senderId)}`)}</span
+        >
+        <span class="amount" part="amount">${sent ? `−${amount}` : `+${amount}`}</span>
+        <span class="meta"
+          >${when}${t.note ? ` · ${t.note}` : ''}${state ? ` · ${state}` : ''}</span
+        >
+      </button>
+    </li>`;
+  }
+}

@@ -1,0 +1,149 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { createSettle } from '@settle/sdk';
+import '../provider/define.js';
+import './define.js';
+import {
+  enroll,
+  inShadow,
+  sdkFor,
+  settleUrl,
+  textOf,
+  tokenUrl,
+  uid,
+  until,
+} from '../testing/server.js';
+import type { SettleHistory } from './history.component.js';
+
+const eur = (value: number) => ({ value, currency: 'EUR' });
+
+async function mount(
+  userId: string,
+  attrs: { conversation?: string; pageSize?: number },
+  lang = 'en',
+) {
+  const provider = await fixture(html`<settle-provider
+    lang=${lang}
+    base-url=${await settleUrl()}
+    token-url=${tokenUrl(userId)}
+    .displayName=${(id: string) => id.split('-')[0]?.replace(/^./, (c) => c.toUpperCase()) ?? id}
+  >
+    <settle-history
+      page-size=${attrs.pageSize ?? 20}
+      conversation-id=${attrs.conversation ?? ''}
+    ></settle-history>
+  </settle-provider>`);
+  const el = provider.querySelector('settle-history') as SettleHistory;
+  await until(() => el.shadowRoot?.querySelector('[part="list"], [part="empty"]'));
+  return el;
+}
+
+const rows = (el: SettleHistory) =>
+  [...(el.shadowRoot?.querySelectorAll('[part="item"]') ?? [])].map((li) => textOf(li));
+
+async function setup() {
+  const [alice, bob] = [uid('alice'), uid('bob')];
+  await Promise.all([enroll(alice), enroll(bob)]);
+  const [asAlice, asBob] = await Promise.all([sdkFor(alice), sdkFor(bob)]);
+  return { alice, bob, asAlice, asBob };
+}
+
+describe('settle-history', () => {
+  it('lists a conversation newest first, a page at a time', async () => {
+    const { alice, bob, asAlice, asBob } = await setup();
+    await asAlice.transfers.create({
+      recipientId: bob,
+      amount: eur(100),
+      note: 'one',
+      conversationId: 'c_h',
+    });
+    await asBob.transfers.create({
+      recipientId: alice,
+      amount: eur(200),
+      note: 'two',
+      conversationId: 'c_h',
+    });
+    await asAlice.transfers.create({
+      recipientId: bob,
+      amount: eur(300),
+      note: 'three',
+      conversationId: 'c_h',
+    });
+    await asAlice.transfers.create({
+      recipientId: bob,
+      amount: eur(999),
+      conversationId: 'elsewhere',
+    });
+
+    const el = await mount(alice, { conversation: 'c_h', pageSize: 2 });
+    expect(rows(el)).to.have.length(2);
+    expect(rows(el)[0]).to.match(/^To Bob −€3\.00 .+ · three$/);
+    expect(rows(el)[1]).to.match(/^From Bob \+€2\.00 .+ · two$/);
+
+    inShadow<HTMLButtonElement>(el, '[part="more"]').click();
+    await until(() => rows(el).length === 3);
+    expect(rows(el)[2]).to.match(/^To Bob −€1\.00 .+ · one$/);
+    expect(el.shadowRoot?.querySelector('[part="more"]')).to.equal(null);
+    // The focus moved to the first payment just shown.
+    expect(el.shadowRoot?.activeElement === el.shadowRoot?.querySelectorAll('.item')[2]).to.equal(
+      true,
+    );
+  });
+
+  it('shows a new payment as it happens', async () => {
+    const { alice, bob, asBob } = await setup();
+    const el = await mount(alice, {});
+    expect(textOf(inShadow(el, '[part="empty"]'))).to.equal('No payments yet.');
+    await asBob.transfers.create({ recipientId: alice, amount: eur(450), note: 'live' });
+    await until(() => rows(el).length === 1, 5000, 'the live payment');
+    expect(rows(el)[0]).to.match(/^From Bob \+€4\.50 /);
+    void bob;
+  });
+
+  it('says when payments cannot be loaded, and loads them on "Try again"', async () => {
+    const { alice, bob, asAlice } = await setup();
+    await asAlice.transfers.create({ recipientId: bob, amount: eur(100) });
+    const baseUrl = await settleUrl();
+    let offline = true;
+    const client = createSettle({
+      baseUrl,
+      getToken: () => fetch(tokenUrl(alice)).then((res) => res.text()),
+      maxRetries: 0,
+      fetch: (input, init) =>
+        offline && String(input).includes('/v1/transfers')
+          ? Promise.reject(new TypeError('Failed to fetch'))
+          : fetch(input, init),
+    });
+    const provider = await fixture(html`<settle-provider base-url=${baseUrl} .client=${client}>
+      <settle-history></settle-history>
+    </settle-provider>`);
+    const el = provider.querySelector('settle-history') as SettleHistory;
+    await until(() => el.shadowRoot?.querySelector('[part="error"]'));
+    expect(textOf(inShadow(el, '[part="error"]'))).to.equal(
+      'Settle could not be reached. Check your connection and try again.',
+    );
+    offline = false;
+    inShadow<HTMLButtonElement>(el, '.actions button').click();
+    await until(() => rows(el).length === 1);
+  });
+
+  it('speaks French, with French dates and money', async () => {
+    const { bob, asBob } = await setup();
+    const alice = uid('alice');
+    await enroll(alice);
+    await asBob.transfers.create({ recipientId: alice, amount: eur(1250) });
+    const el = await mount(alice, {}, 'fr');
+    const month = new Intl.DateTimeFormat('fr', { month: 'short' }).format(new Date());
+    expect(rows(el)[0]).to.contain('De Bob +12,50 €').and.contain(month);
+    void bob;
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`is accessible in the ${theme} theme`, async () => {
+      const { alice, bob, asAlice } = await setup();
+      await asAlice.transfers.create({ recipientId: bob, amount: eur(100) });
+      const el = await mount(alice, { pageSize: 1 });
+      el.theme = theme;
+      await expect(el).to.be.accessible();
+    });
+  }
+});

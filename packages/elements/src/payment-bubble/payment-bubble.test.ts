@@ -1,0 +1,231 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { MoneyRequest, Transfer } from '@settle/sdk';
+import '../provider/define.js';
+import './define.js';
+import type { SettlePinPrompt } from '../pin-prompt/pin-prompt.component.js';
+import {
+  enroll,
+  focused,
+  hiccupNextPayout,
+  inShadow,
+  PIN,
+  sdkFor,
+  settleUrl,
+  textOf,
+  tokenUrl,
+  uid,
+  until,
+} from '../testing/server.js';
+import type { SettlePaymentBubble } from './payment-bubble.component.js';
+
+const eur = (value: number) => ({ value, currency: 'EUR' });
+const names: Record<string, string> = {};
+
+/** A bubble on `viewer`'s page; `attrs` picks what it shows. */
+async function bubble(
+  viewer: string,
+  attrs: { transfer?: string; request?: string; group?: string },
+  lang = 'en',
+) {
+  const provider = await fixture(html`<settle-provider
+    lang=${lang}
+    base-url=${await settleUrl()}
+    token-url=${tokenUrl(viewer)}
+    .displayName=${(id: string) => names[id] ?? id}
+  >
+    <settle-payment-bubble
+      transfer-id=${attrs.transfer ?? ''}
+      request-id=${attrs.request ?? ''}
+      group-id=${attrs.group ?? ''}
+    ></settle-payment-bubble>
+  </settle-provider>`);
+  const el = provider.querySelector('settle-payment-bubble') as SettlePaymentBubble;
+  for (const key of ['transferId', 'requestId', 'groupId'] as const) {
+    if (el[key] === '') el[key] = undefined;
+  }
+  await until(() => el.shadowRoot?.querySelector('[part="status"], [part="payers"], .error'));
+  return el;
+}
+
+const status = (el: SettlePaymentBubble) => textOf(inShadow(el, '[part="status"]'));
+const text = (el: SettlePaymentBubble) => textOf(inShadow(el, '[part="bubble"]'));
+const press = (el: SettlePaymentBubble, part: string) =>
+  inShadow<HTMLButtonElement>(el, `[part="${part}"]`).click();
+
+async function people(...roles: string[]) {
+  const ids = roles.map((role) => uid(role));
+  ids.forEach((id, i) => {
+    names[id] = (roles[i] as string).replace(/^./, (c) => c.toUpperCase());
+  });
+  await Promise.all(ids.map((id) => enroll(id)));
+  return ids;
+}
+
+describe('settle-payment-bubble', () => {
+  it('goes from pending to completed live, on both sides', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    await hiccupNextPayout(alice as string);
+    const transfer = await (await sdkFor(alice as string)).transfers.create({
+      recipientId: bob as string,
+      amount: eur(2000),
+      note: 'Pizza',
+    });
+    expect(transfer.status).to.equal('pending');
+
+    const [sent, received] = await Promise.all([
+      bubble(alice as string, { transfer: transfer.id }),
+      bubble(bob as string, { transfer: transfer.id }),
+    ]);
+    expect(status(sent)).to.equal('Pending');
+    expect(text(sent)).to.contain('€20.00').and.contain('Pizza').and.contain('To: Bob');
+    expect(text(received)).to.contain('From: Alice');
+
+    await until(() => status(received) === 'Completed', 8000, 'completed');
+    await until(() => status(sent) === 'Completed');
+    expect(text(received)).to.contain('The money is available now.');
+    expect(text(sent)).not.to.contain('available');
+    await until(() => textOf(inShadow(received, '[role="status"]')) === 'Completed');
+  });
+
+  it('tells the recipient when money paid to a slower card becomes available', async () => {
+    const [alice] = await people('alice');
+    const bob = uid('bob');
+    await enroll(bob, '4000002500001001');
+    const transfer = await (await sdkFor(alice as string)).transfers.create({
+      recipientId: bob,
+      amount: eur(1500),
+    });
+    const el = await bubble(bob, { transfer: transfer.id });
+    await until(() => status(el) === 'Completed', 8000);
+    const day = new Intl.DateTimeFormat('en', { dateStyle: 'full' }).format(
+      new Date((await (await sdkFor(bob)).transfers.get(transfer.id)).availableAt as string),
+    );
+    expect(text(el)).to.contain(`The money is available on ${day}.`);
+  });
+
+  it('lets the payer pay a request; the requester sees it paid', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const { data } = await (await sdkFor(alice as string)).requests.create({
+      note: 'Cinema',
+      payers: [{ userId: bob as string, amount: eur(1200) }],
+    });
+    const request = data[0] as MoneyRequest;
+    const [asked, asking] = await Promise.all([
+      bubble(bob as string, { request: request.id }),
+      bubble(alice as string, { request: request.id }),
+    ]);
+    expect(text(asked)).to.contain('Asked by: Alice').and.contain('Cinema');
+    expect(status(asked)).to.equal('Requested from you');
+    expect(status(asking)).to.equal('Waiting for payment');
+    expect(asking.shadowRoot?.querySelector('[part="pay"]')).to.equal(null);
+
+    const paid = oneEvent(asked, 'settle-transfer');
+    press(asked, 'pay');
+    const { transfer } = (await paid).detail as { transfer: Transfer };
+    expect(transfer).to.include({ requestId: request.id, recipientId: alice });
+    await until(() => status(asked) === 'Paid');
+    await until(() => status(asking) === 'Paid', 5000, 'requester sees paid');
+    expect(asked.shadowRoot?.querySelector('[part="pay"]')).to.equal(null);
+    // The pressed button is gone: the focus stays in the bubble, on its state.
+    await until(() => focused(asked) === 'status', 2000, 'the focus on the state');
+  });
+
+  it('lets the payer decline; the requester sees it declined', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const { data } = await (await sdkFor(alice as string)).requests.create({
+      payers: [{ userId: bob as string, amount: eur(800) }],
+    });
+    const id = (data[0] as MoneyRequest).id;
+    const [asked, asking] = await Promise.all([
+      bubble(bob as string, { request: id }),
+      bubble(alice as string, { request: id }),
+    ]);
+    press(asked, 'decline');
+    await until(() => status(asked) === 'Declined');
+    await until(() => status(asking) === 'Declined');
+    expect((await (await sdkFor(bob as string)).transfers.list()).data).to.deep.equal([]);
+  });
+
+  it('asks for the PIN to pay a larger request', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const { data } = await (await sdkFor(alice as string)).requests.create({
+      payers: [{ userId: bob as string, amount: eur(6000) }],
+    });
+    const el = await bubble(bob as string, { request: (data[0] as MoneyRequest).id });
+    press(el, 'pay');
+    const dialog = inShadow<HTMLDialogElement>(el, 'dialog');
+    await until(() => dialog.open);
+    const prompt = inShadow<SettlePinPrompt>(el, 'settle-pin-prompt');
+    await prompt.updateComplete;
+    expect(textOf(inShadow(prompt, '[part="summary"]'))).to.equal('€60.00 to Alice');
+    inShadow<HTMLInputElement>(prompt, '[part="input"]').value = PIN;
+    inShadow<HTMLButtonElement>(prompt, '[part="confirm"]').click();
+    await until(() => status(el) === 'Paid', 5000);
+    await until(() => !dialog.open, 2000, 'the dialog to close');
+  });
+
+  it('lets the sender cancel money held for someone not enrolled yet', async () => {
+    const [alice] = await people('alice');
+    const carol = uid('carol');
+    names[carol] = 'Carol';
+    const transfer = await (await sdkFor(alice as string)).transfers.create({
+      recipientId: carol,
+      amount: eur(900),
+    });
+    const el = await bubble(alice as string, { transfer: transfer.id });
+    expect(status(el)).to.equal('Waiting for Carol to set up payments');
+    expect(text(el)).to.match(/Refunded on .+ if not claimed\./);
+    press(el, 'cancel');
+    await until(() => status(el) === 'Canceled: you were refunded');
+    expect(el.shadowRoot?.querySelector('[part="cancel"]')).to.equal(null);
+  });
+
+  it('shows who has paid in a group request, as they pay', async () => {
+    const [alice, bob, carol] = await people('alice', 'bob', 'carol');
+    const made = await (await sdkFor(alice as string)).requests.create({
+      note: 'Dinner',
+      split: { total: eur(3000), among: [bob as string, carol as string], includeSelf: true },
+    });
+    const el = await bubble(alice as string, { group: made.groupId });
+    expect(text(el)).to.contain('0 of 2 paid').and.contain('€20.00');
+    expect(textOf(inShadow(el, '[part="payers"]'))).to.contain('Bob · €10.00 Waiting for payment');
+    await (await sdkFor(bob as string)).requests.pay(
+      made.data.find((r) => r.payerId === bob) as MoneyRequest,
+    );
+    await until(() => text(el).includes('1 of 2 paid'), 5000, 'one paid');
+    expect(textOf(inShadow(el, '[part="payers"]'))).to.contain('Bob · €10.00 Paid');
+  });
+
+  it('says when a payment cannot be found', async () => {
+    const [alice] = await people('alice');
+    const el = await bubble(alice as string, { transfer: 'tr_nope' });
+    expect(text(el)).to.equal('This payment could not be found.');
+  });
+
+  it('speaks French, with French money and dates', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const { data } = await (await sdkFor(alice as string)).requests.create({
+      note: 'Ciné',
+      payers: [{ userId: bob as string, amount: eur(1250) }],
+    });
+    const el = await bubble(bob as string, { request: (data[0] as MoneyRequest).id }, 'fr');
+    expect(text(el))
+      .to.contain('Demande')
+      .and.contain('12,50 €')
+      .and.contain('Demandé par : Alice');
+    expect(textOf(inShadow(el, '[part="pay"]'))).to.equal('Payer 12,50 €');
+    expect(textOf(inShadow(el, '[part="decline"]'))).to.equal('Refuser');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`is accessible in the ${theme} theme`, async () => {
+      const [alice, bob] = await people('alice', 'bob');
+      const { data } = await (await sdkFor(alice as string)).requests.create({
+        payers: [{ userId: bob as string, amount: eur(700) }],
+      });
+      const el = await bubble(bob as string, { request: (data[0] as MoneyRequest).id });
+      el.theme = theme;
+      await expect(el).to.be.accessible();
+    });
+  }
+});

@@ -1,0 +1,124 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { createAssistant, moneyProvider, serverConsent } from '@settle/sdk/assistant';
+import '../provider/define.js';
+import './define.js';
+import { focused, inShadow, settleUrl, textOf, tokenUrl, uid, until } from '../testing/server.js';
+import type { SettleSuggestions } from './suggestions.component.js';
+
+/** Alice's page, with the assistant on the real server's consent store. */
+async function mount(lang = 'en') {
+  const [alice, bob] = [uid('alice'), uid('bob')];
+  const baseUrl = await settleUrl();
+  const consent = serverConsent({
+    baseUrl,
+    token: () => fetch(tokenUrl(alice)).then((res) => res.text()),
+  });
+  const assistant = createAssistant({
+    userId: alice,
+    providers: [moneyProvider({ currency: 'EUR' })],
+    consent,
+    locale: lang,
+    cadence: 1,
+  });
+  const provider = await fixture(html`<settle-provider
+    lang=${lang}
+    base-url=${baseUrl}
+    token-url=${tokenUrl(alice)}
+    .assistant=${assistant}
+  >
+    <settle-suggestions conversation-id="c_1"></settle-suggestions>
+  </settle-provider>`);
+  const el = provider.querySelector('settle-suggestions') as SettleSuggestions;
+  await el.updateComplete;
+  let n = 0;
+  const say = (text: string, conversation = 'c_1') =>
+    assistant.observe(
+      { id: `m${++n}`, text, authorId: bob },
+      { id: conversation, participants: [alice, bob], locale: lang },
+    );
+  return { el, say, consent, bob };
+}
+
+const chips = (el: SettleSuggestions) =>
+  [...(el.shadowRoot?.querySelectorAll('[part="suggestion"]') ?? [])].map((b) => textOf(b));
+
+describe('settle-suggestions', () => {
+  it('shows a chip for a money message of its conversation, and hands it over when picked', async () => {
+    const { el, say, bob } = await mount();
+    await say('I owe you €15 for the cinema');
+    await say('I owe you €40', 'c_other');
+    await until(() => chips(el).length === 1);
+    // Bob owes Alice: on her screen, the chip asks him for it.
+    expect(chips(el)).to.deep.equal(['Request €15.00']);
+    const picked = oneEvent(el, 'settle-suggestion');
+    inShadow<HTMLButtonElement>(el, '[part="suggestion"]').click();
+    const { suggestion } = (await picked).detail;
+    expect(suggestion.data).to.deep.include({ action: 'request', counterpart: bob });
+    expect(suggestion.data.amount).to.deep.equal({ value: 1500, currency: 'EUR' });
+    expect(chips(el)).to.deep.equal([]);
+  });
+
+  it('dismisses a chip with the keyboard, the focus moving on', async () => {
+    const { el, say } = await mount();
+    await say('I owe you €15');
+    await say('you owe me €8');
+    await until(() => chips(el).length === 2);
+    const dismiss = inShadow<HTMLButtonElement>(el, '[part="dismiss"]');
+    expect(dismiss.getAttribute('aria-label')).to.equal(`Dismiss ${chips(el)[0]}`);
+    dismiss.click();
+    await until(() => chips(el).length === 1);
+    expect(focused(el)).to.equal('suggestion');
+    await until(() => textOf(inShadow(el, '[role="status"]')) === 'Suggestion dismissed.');
+  });
+
+  it('keeps "not here" and "never" on the server', async () => {
+    const { el, say, consent } = await mount();
+    await say('I owe you €15');
+    await until(() => chips(el).length === 1);
+    const more = inShadow<HTMLButtonElement>(el, '[part="more"]');
+    more.click();
+    await el.updateComplete;
+    expect(more.getAttribute('aria-expanded')).to.equal('true');
+    const [notHere] = [
+      ...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="menu"] button') ?? []),
+    ];
+    notHere?.click();
+    await until(() => chips(el).length === 0);
+    expect((await consent.load()).mutedConversations).to.deep.equal(['c_1']);
+  });
+
+  it('turns a kind off for good with "never"', async () => {
+    const { el, say, consent } = await mount();
+    await say('you owe me €8');
+    await until(() => chips(el).length === 1);
+    inShadow<HTMLButtonElement>(el, '[part="more"]').click();
+    await el.updateComplete;
+    const buttons = [
+      ...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="menu"] button') ?? []),
+    ];
+    buttons[1]?.click();
+    await until(() => chips(el).length === 0);
+    expect((await consent.load()).neverKinds).to.deep.equal(['money']);
+    expect(await say('you owe me €9')).to.equal(null);
+  });
+
+  it('speaks French', async () => {
+    const { el, say } = await mount('fr');
+    await say('Je te dois 20 €');
+    await until(() => chips(el).length === 1);
+    expect(chips(el)).to.deep.equal(['Demander 20,00 €']);
+    const label = inShadow(el, '[part="dismiss"]').getAttribute('aria-label');
+    expect(label?.replace(/\s/g, ' ')).to.equal('Ignorer Demander 20,00 €');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`is accessible in the ${theme} theme`, async () => {
+      const { el, say } = await mount();
+      el.theme = theme;
+      await say('I owe you €15');
+      await until(() => chips(el).length === 1);
+      inShadow<HTMLButtonElement>(el, '[part="more"]').click();
+      await expect(el).to.be.accessible();
+    });
+  }
+});

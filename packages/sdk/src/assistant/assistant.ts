@@ -1,0 +1,336 @@
+import {
+  type AssistantPreferences,
+  applyChange,
+  type ConsentStore,
+  type PreferencesChange,
+} from './preferences.js';
+import type {
+  AssistantConversation,
+  AssistantMessage,
+  AssistantProvider,
+  Suggestion,
+} from './provider.js';
+import { suggestionId } from './suggestion-id.js';
+
+export interface AssistantOptions {
+  /** The user of this device, who sees the suggestions. */
+  userId: string;
+  /** In priority order: when several suggest something for one message, the first wins. */
+  providers: AssistantProvider[];
+  /** Where the user's choices are kept: `serverConsent(...)` or `memoryConsent()`. */
+  consent: ConsentStore;
+  /**
+   * Asks the user, once, whether a remote provider may read their messages; the answer is
+   * kept. Without it, remote providers only run once turned on with `setProviderEnabled`.
+   */
+  ask?: (provider: AssistantProvider) => boolean | Promise<boolean>;
+  /** Used when a conversation has no locale. Default `en`. */
+  locale?: string;
+  /** At most one suggestion per conversation in any `cadence` consecutive messages. Default 4. */
+  cadence?: number;
+  /** How long a provider may take on one message. Default 3000 ms. */
+  timeoutMs?: number;
+  /** Errors of providers, listeners and the consent store; the assistant goes on without them. */
+  onError?: (error: unknown, providerId?: string) => void;
+}
+
+export interface Assistant {
+  /**
+   * Reads a new message of a conversation, and answers the suggestion to show, if any (also
+   * given to `onSuggestion` listeners). Call it once per message, as it arrives or is sent.
+   */
+  observe(
+    message: AssistantMessage,
+    conversation: AssistantConversation,
+  ): Promise<Suggestion | null>;
+  /** Calls `listener` with each suggestion to show; returns the function that stops it. */
+  onSuggestion(listener: (suggestion: Suggestion) => void): () => void;
+  /**
+   * "Not this one": the same suggestion (kind and key) is not shown again in its
+   * conversation. Kept on this device only, for as long as the assistant lives.
+   */
+  dismiss(suggestionId: string): void;
+  /** "Not in this conversation": no more suggestions in the suggestion's conversation. */
+  notHere(suggestionId: string): Promise<void>;
+  /** "Never for this kind": no more suggestions of this kind, anywhere. */
+  never(kind: string): Promise<void>;
+  setEnabled(enabled: boolean): Promise<void>;
+  /** Turning a remote provider on counts as the user's yes. */
+  setProviderEnabled(providerId: string, enabled: boolean): Promise<void>;
+  /** Any change, such as undoing `never` or `notHere`, from a settings screen. */
+  update(change: PreferencesChange): Promise<void>;
+  /** The user's choices as this device sees them; undefined until loaded. */
+  preferences(): AssistantPreferences | undefined;
+  /** Loads the choices again (made on another device meanwhile) and saves pending ones. */
+  refresh(): Promise<AssistantPreferences>;
+}
+
+const NAME = /^[A-Za-z0-9][\w.:/-]{0,99}$/;
+
+function checkProviders(providers: AssistantProvider[]) {
+  const ids = new Set<string>();
+  for (const { id, kinds } of providers) {
+    if (!NAME.test(id) || ids.has(id)) throw new TypeError(`Bad or repeated provider id: ${id}`);
+    if (kinds.length === 0 || !kinds.every((kind) => NAME.test(kind))) {
+      throw new TypeError(`Provider ${id} needs kinds named like ids.`);
+    }
+    ids.add(id);
+  }
+}
+
+/** Per conversation: messages seen, the index of the last one with a suggestion. */
+interface ConversationState {
+  count: number;
+  lastShown: number;
+  /** `kind key` of the suggestions dismissed here. */
+  dismissed: Set<string>;
+}
+
+/** How many shown suggestions `dismiss` and `notHere` can still refer to. */
+const MAX_SHOWN = 500;
+
+const keyOf = (suggestion: Suggestion) => `${suggestion.kind} ${suggestion.key}`;
+
+/**
+ * The on-device assistant: passes each new message to the providers the user allows,
+ * merges their suggestions, and hands the UI at most one per conversation every `cadence`
+ * messages, obeying the user's choices.
+ *
+ * @example
+ * const assistant = createAssistant({
+ *   userId: 'bob',
+ *   providers: [moneyProvider({ currency: 'EUR' })],
+ *   consent: serverConsent({ baseUrl, token: getToken }),
+ *   ask: (provider) => confirmDialog(`Let ${provider.name} read your messages?`),
+ * });
+ * assistant.onSuggestion((s) => showChip(s));
+ * chat.on('message', (message, conversation) => assistant.observe(message, conversation));
+ */
+export function createAssistant({
+  userId,
+  providers,
+  consent,
+  ask,
+  locale = 'en',
+  cadence = 4,
+  timeoutMs = 3000,
+  onError = () => undefined,
+}: AssistantOptions): Assistant {
+  checkProviders(providers);
+  const listeners = new Set<(suggestion: Suggestion) => void>();
+  const conversations = new Map<string, ConversationState>();
+  /** Shown suggestions, so that `dismiss(id)` and `notHere(id)` find them. */
+  const shown = new Map<string, Suggestion>();
+  const asking = new Map<string, Promise<boolean>>();
+
+  // The stored choices, and this device's changes not yet saved, applied on top.
+  let stored: AssistantPreferences | undefined;
+  const pending: PreferencesChange[] = [];
+  let loading: Promise<AssistantPreferences> | undefined;
+  let saving: Promise<void> = Promise.resolve();
+
+  const view = () => (stored ? pending.reduce(applyChange, stored) : undefined);
+
+  function load() {
+    loading ??= consent.load().then(
+      (preferences) => {
+        stored = preferences;
+        return preferences;
+      },
+      (error) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  }
+  load().catch((error) => onError(error));
+
+  /** Saves pending changes in order; one that fails stays pending for the next save. */
+  async function flush() {
+    await load();
+    while (pending.length > 0) {
+      stored = await consent.save(pending[0] as PreferencesChange);
+      pending.shift();
+    }
+  }
+
+  /** Runs `task` after the saves before it, whether they failed or not. */
+  function queue(task: () => Promise<void>) {
+    const done = saving.then(task);
+    saving = done.catch(() => undefined);
+    return done;
+  }
+
+  function update(change: PreferencesChange) {
+    pending.push(change);
+    return queue(flush);
+  }
+
+  function stateOf(conversationId: string) {
+    let state = conversations.get(conversationId);
+    if (!state) {
+      state = { count: 0, lastShown: Number.NEGATIVE_INFINITY, dismissed: new Set() };
+      conversations.set(conversationId, state);
+    }
+    return state;
+  }
+
+  /** Whether the conversation may get a suggestion for message `index`, as of now. */
+  function open(conversationId: string, index: number) {
+    const preferences = view();
+    return (
+      preferences?.enabled === true &&
+      !preferences.mutedConversations.includes(conversationId) &&
+      index - stateOf(conversationId).lastShown >= cadence
+    );
+  }
+
+  /** Whether the user allows `provider` now, asking once about a remote one. */
+  async function allowed(provider: AssistantProvider): Promise<boolean> {
+    const preferences = view() as AssistantPreferences;
+    if (provider.kinds.every((kind) => preferences.neverKinds.includes(kind))) return false;
+    const choice = preferences.providers[provider.id];
+    if (choice) return choice === 'on';
+    if (!provider.remote) return true;
+    if (!ask) return false;
+    let answer = asking.get(provider.id);
+    if (!answer) {
+      answer = Promise.resolve(provider)
+        .then(ask)
+        .then((yes) => {
+          update({ providers: { [provider.id]: yes ? 'on' : 'off' } }).catch((error) =>
+            onError(error),
+          );
+          return yes;
+        });
+      asking.set(provider.id, answer);
+      // A failed question is no answer: it may be asked again.
+      answer.catch(() => asking.delete(provider.id));
+    }
+    try {
+      return await answer;
+    } catch (error) {
+      onError(error, provider.id);
+      return false;
+    }
+  }
+
+  async function run(
+    provider: AssistantProvider,
+    message: AssistantMessage,
+    conversation: AssistantConversation,
+    index: number,
+  ): Promise<Suggestion[]> {
+    if (!(await allowed(provider))) return [];
+    // The user may have changed their mind while being asked.
+    if (!open(conversation.id, index) || view()?.providers[provider.id] === 'off') return [];
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`Provider ${provider.id} took over ${timeoutMs} ms.`));
+      }, timeoutMs);
+    });
+    try {
+      const context = {
+        conversation,
+        userId,
+        locale: conversation.locale ?? locale,
+        signal: controller.signal,
+      };
+      const inputs = await Promise.race([
+        Promise.resolve().then(() => provider.analyze(message, context)),
+        timeout,
+      ]);
+      return inputs
+        .filter((input) => provider.kinds.includes(input.kind) && typeof input.title === 'string')
+        .map((input) => {
+          const key = input.key ?? input.title;
+          const id = suggestionId(conversation.id, message.id, input.kind, key);
+          return {
+            ...input,
+            key,
+            id,
+            providerId: provider.id,
+            conversationId: conversation.id,
+            messageId: message.id,
+          };
+        });
+    } catch (error) {
+      onError(error, provider.id);
+      return [];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function observe(message: AssistantMessage, conversation: AssistantConversation) {
+    const state = stateOf(conversation.id);
+    const index = ++state.count;
+    try {
+      await load();
+    } catch (error) {
+      // Without the user's choices, nothing is shown.
+      onError(error);
+      return null;
+    }
+    if (!open(conversation.id, index)) return null;
+    const results = await Promise.all(
+      providers.map((provider) => run(provider, message, conversation, index)),
+    );
+    if (!open(conversation.id, index)) return null;
+    const never = (view() as AssistantPreferences).neverKinds;
+    const suggestion = results
+      .flat()
+      .find(
+        (candidate) =>
+          !never.includes(candidate.kind) &&
+          !shown.has(candidate.id) &&
+          !state.dismissed.has(keyOf(candidate)),
+      );
+    if (!suggestion) return null;
+    state.lastShown = index;
+    shown.set(suggestion.id, suggestion);
+    if (shown.size > MAX_SHOWN) shown.delete(shown.keys().next().value as string);
+    for (const listener of listeners) {
+      try {
+        listener(suggestion);
+      } catch (error) {
+        onError(error);
+      }
+    }
+    return suggestion;
+  }
+
+  return {
+    observe,
+    onSuggestion(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dismiss(id) {
+      const suggestion = shown.get(id);
+      if (suggestion) stateOf(suggestion.conversationId).dismissed.add(keyOf(suggestion));
+    },
+    async notHere(id) {
+      const suggestion = shown.get(id);
+      if (!suggestion) throw new RangeError(`No suggestion ${id} was shown.`);
+      await update({ mutedConversations: { add: [suggestion.conversationId] } });
+    },
+    never: (kind) => update({ neverKinds: { add: [kind] } }),
+    setEnabled: (enabled) => update({ enabled }),
+    setProviderEnabled: (providerId, enabled) =>
+      update({ providers: { [providerId]: enabled ? 'on' : 'off' } }),
+    update,
+    preferences: view,
+    async refresh() {
+      await queue(async () => {
+        stored = await consent.load();
+        await flush();
+      });
+      return view() as AssistantPreferences;
+    },
+  };
+}

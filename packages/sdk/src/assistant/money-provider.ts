@@ -1,0 +1,70 @@
+import { formatMoney, type Money } from '../money.js';
+import { detectMoneyIntent } from './money-intent.js';
+import type { AssistantProvider, Suggestion, SuggestionInput } from './provider.js';
+
+/** What a money suggestion carries, so the UI can open the send or request flow prefilled. */
+export interface MoneySuggestionData {
+  /** From the side of the user who sees it: `send` opens the send flow, `request` the request one. */
+  action: 'send' | 'request';
+  /** When the message names one. */
+  amount?: Money;
+  /** The other person's user id; left out in a group when the user wrote the message. */
+  counterpart?: string;
+}
+
+export type MoneySuggestion = Suggestion<MoneySuggestionData> & { kind: 'money' };
+
+/** Narrows a suggestion to a money one. */
+export const isMoneySuggestion = (suggestion: Suggestion): suggestion is MoneySuggestion =>
+  suggestion.kind === 'money';
+
+const titles = {
+  en: { send: ['Send', 'Send money'], request: ['Request', 'Request money'] },
+  fr: { send: ['Envoyer', 'Envoyer de l’argent'], request: ['Demander', 'Demander de l’argent'] },
+} as const;
+
+function title(data: MoneySuggestionData, locale: string) {
+  const [verb, noAmount] = titles[locale.toLowerCase().startsWith('fr') ? 'fr' : 'en'][data.action];
+  return data.amount ? `${verb} ${formatMoney(data.amount, locale)}` : noAmount;
+}
+
+/**
+ * The built-in money provider: when a message is about a debt between the user and the
+ * other person, it suggests sending or requesting the amount. On the device, English and
+ * French, with {@link detectMoneyIntent}.
+ *
+ * In a group, a message from someone else is skipped: its "you" may be anyone.
+ *
+ * @example
+ * createAssistant({ userId: 'bob', consent, providers: [moneyProvider({ currency: 'EUR' })] });
+ * // Alice writes "tu me dois 20 €" to Bob: Bob sees "Envoyer 20,00 €", with
+ * // data { action: 'send', amount: { value: 2000, currency: 'EUR' }, counterpart: 'alice' }.
+ */
+export function moneyProvider({ currency }: { currency: string }): AssistantProvider {
+  return {
+    id: 'money',
+    kinds: ['money'],
+    analyze(message, { conversation, userId, locale }): SuggestionInput<MoneySuggestionData>[] {
+      const others = conversation.participants.filter((id) => id !== userId);
+      const own = message.authorId === userId;
+      if (!own && others.length > 1) return [];
+      const intent = detectMoneyIntent(message.text, { locale, currency });
+      if (!intent) return [];
+      // The intent is the author's; the suggestion is for the user of this device.
+      const action = own ? intent.action : intent.action === 'send' ? 'request' : 'send';
+      const counterpart = own ? (others.length === 1 ? others[0] : undefined) : message.authorId;
+      const data: MoneySuggestionData = { action };
+      if (intent.amount) data.amount = intent.amount;
+      if (counterpart) data.counterpart = counterpart;
+      const amountKey = intent.amount ? `${intent.amount.value} ${intent.amount.currency}` : '';
+      return [
+        {
+          kind: 'money',
+          title: title(data, locale),
+          key: `${action} ${amountKey} ${counterpart ?? ''}`,
+          data,
+        },
+      ];
+    },
+  };
+}

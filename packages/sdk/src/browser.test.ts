@@ -1,0 +1,96 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { build } from 'esbuild';
+import { Hono } from 'hono';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './testing/server.js';
+
+// The core as a browser gets it: bundled for the browser platform, no Node built-ins.
+const bundle = async () =>
+  (
+    await build({
+      entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+    })
+  ).outputFiles[0]?.text ?? '';
+
+// The same calls in a page and in a module worker: read the account, format money.
+const script = `
+import { createSettle, formatMoney } from '/sdk.js';
+export async function run() {
+  const settle = createSettle({ baseUrl: location.origin, getToken: () => fetch('/token').then((r) => r.text()) });
+  const account = await settle.account.get();
+  return { status: account.status, money: formatMoney({ value: 2050, currency: 'EUR' }, 'fr-FR') };
+}`;
+
+let server: TestServer;
+let site: ReturnType<typeof serve>;
+let browser: Browser;
+let url: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  const sdk = await bundle();
+  const js = (
+    c: { header: (k: string, v: string) => void; body: (b: string) => Response },
+    body: string,
+  ) => {
+    c.header('Content-Type', 'text/javascript');
+    return c.body(body);
+  };
+  // One origin for the page, the worker and the API, so the test is about the SDK, not CORS.
+  const app = new Hono()
+    .get('/', (c) => c.html('<!doctype html><script type="module" src="/page.js"></script>'))
+    .get('/sdk.js', (c) => js(c, sdk))
+    .get('/run.js', (c) => js(c, script))
+    .get('/page.js', (c) => js(c, "import { run } from '/run.js'; window.result = run();"))
+    .get('/worker.js', (c) =>
+      js(
+        c,
+        "import { run } from '/run.js'; run().then((r) => postMessage(r), (e) => postMessage(String(e)));",
+      ),
+    )
+    .get('/token', async (c) => c.text(await server.token('browser-user')))
+    .all('*', (c) => server.app.fetch(c.req.raw));
+  site = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
+  await new Promise<void>((resolve) => site.once('listening', () => resolve()));
+  url = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => site.close(() => resolve()));
+  await server.close();
+});
+
+describe('the SDK core in Chromium', () => {
+  const expected = { status: 'new', money: '20,50\u00a0€' };
+
+  it('runs in a page', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    // Strings, not functions: this package compiles without the DOM library.
+    expect(await page.evaluate('window.result')).toEqual(expected);
+    await page.close();
+  });
+
+  it('runs in a module web worker, where there is no DOM', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    const result = await page.evaluate(`new Promise((resolve) => {
+      const worker = new Worker('/worker.js', { type: 'module' });
+      worker.onmessage = (event) => resolve(event.data);
+    })`);
+    expect(result).toEqual(expected);
+    await page.close();
+  });
+});

@@ -1,0 +1,149 @@
+import { createParser } from 'eventsource-parser';
+import { errorFromResponse, retryAfterMs, SettleConnectionError, SettleError } from './errors.js';
+import { backoff, sleep, type TransportConfig, urlOf } from './http.js';
+import type { SettleEvent } from './types.js';
+
+/** Receives each event once, in order; `lastEventId` is where to resume from later. */
+export type EventHandler = (event: SettleEvent, meta: { lastEventId: string | undefined }) => void;
+
+export interface SubscribeOptions {
+  /**
+   * Resume after this event id (the `lastEventId` a handler was given, kept from an
+   * earlier page load): the events the server kept since are delivered first.
+   */
+  lastEventId?: string;
+  /** Called each time the stream is connected, first time and after each reconnection. */
+  onOpen?: () => void;
+  /**
+   * Called with each problem. The subscription reconnects after connection errors, 5xx
+   * and 429; it stops after other errors (`fatal` is then true).
+   */
+  onError?: (error: SettleError, fatal: boolean) => void;
+  /**
+   * Reconnect when nothing, not even a keep-alive, arrived for this many milliseconds:
+   * the connection died without closing. The server sends a keep-alive every 15 s.
+   */
+  idleTimeout?: number;
+}
+
+/** The reconnection delay never grows past this. */
+const MAX_RECONNECT_DELAY_MS = 30_000;
+
+const isNewer = (id: string, last: string | undefined) =>
+  last === undefined || !/^\d+$/.test(id) || !/^\d+$/.test(last) || BigInt(id) > BigInt(last);
+
+/**
+ * Streams the user's live events over `GET /v1/events` (server-sent events read from a
+ * fetch stream, so it runs wherever fetch streams do). Reconnects with exponential backoff
+ * and jitter, sending `Last-Event-ID` so no event is missed, and never delivers an event
+ * twice. Returns the function that ends the subscription.
+ */
+export function subscribeToEvents(
+  config: TransportConfig,
+  handler: EventHandler,
+  { lastEventId, onOpen, onError, idleTimeout = 45_000 }: SubscribeOptions = {},
+): () => void {
+  const stop = new AbortController();
+  let lastId = lastEventId;
+  let failures = 0;
+  let serverRetry = 0;
+
+  const report = (error: SettleError, fatal = false) => {
+    if (!stop.signal.aborted) onError?.(error, fatal);
+  };
+
+  // Set by `onId`, which runs just before `onEvent` for the same message.
+  let replayed = false;
+  const parser = createParser({
+    onId(id) {
+      // Id-only messages move the resume point too (a server may send one on connecting).
+      replayed = id !== '' && !isNewer(id, lastId);
+      if (id !== '' && !replayed) lastId = id;
+    },
+    onEvent(message) {
+      const skip = message.id !== undefined && replayed;
+      replayed = false;
+      if (skip) return;
+      let event: SettleEvent;
+      try {
+        event = JSON.parse(message.data) as SettleEvent;
+      } catch (cause) {
+        return report(new SettleError('An event could not be read', { cause }));
+      }
+      try {
+        handler(event, { lastEventId: lastId });
+      } catch (cause) {
+        report(new SettleError('The event handler threw', { cause }));
+      }
+    },
+    onRetry(ms) {
+      serverRetry = ms;
+    },
+  });
+
+  /** One connection, read until it ends: how long to wait before the next, or `false` to stop. */
+  async function connect(): Promise<number | false> {
+    const token = await config.tokens.get();
+    const connection = new AbortController();
+    const abort = () => connection.abort();
+    stop.signal.addEventListener('abort', abort);
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const alive = () => {
+      clearTimeout(idle);
+      idle = setTimeout(abort, idleTimeout);
+    };
+    try {
+      alive();
+      const res = await config.fetch(urlOf(config.baseUrl, '/v1/events'), {
+        headers: {
+          Accept: 'text/event-stream',
+          Authorization: `Bearer ${token}`,
+          ...(lastId !== undefined ? { 'Last-Event-ID': lastId } : {}),
+        },
+        signal: connection.signal,
+      });
+      if (!res.ok || !res.body) {
+        const error = await errorFromResponse(res);
+        if (res.status === 401) config.tokens.refresh(token).catch(() => undefined);
+        const retry = res.status === 401 || res.status === 429 || res.status >= 500;
+        report(error, !retry);
+        return retry && retryAfterMs(res.headers);
+      }
+      failures = 0;
+      onOpen?.();
+      parser.reset();
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return 0;
+        alive();
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+    } catch (cause) {
+      report(new SettleConnectionError('The event stream broke', { cause }));
+      return 0;
+    } finally {
+      clearTimeout(idle);
+      stop.signal.removeEventListener('abort', abort);
+    }
+  }
+
+  (async () => {
+    while (!stop.signal.aborted) {
+      let wait: number | false;
+      try {
+        wait = await connect();
+      } catch (cause) {
+        // getToken failed: the app may be signing the user in again; keep trying.
+        report(new SettleError('getToken failed', { cause }));
+        wait = 0;
+      }
+      if (wait === false || stop.signal.aborted) return;
+      const delay = backoff(failures++, 500, MAX_RECONNECT_DELAY_MS);
+      await sleep(Math.max(wait, serverRetry, delay), stop.signal).catch(() => undefined);
+    }
+  })();
+
+  return () => stop.abort();
+}

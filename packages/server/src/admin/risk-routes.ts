@@ -1,0 +1,175 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { accountView, getAccount, recordAccountUpdated } from '../enrollment/accounts.js';
+import { AccountSchema } from '../enrollment/schemas.js';
+import { conflict, notFound } from '../http/errors.js';
+import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
+import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import type { Services } from '../services.js';
+import { transferChanged } from '../transfers/changes.js';
+import { reserveCharge } from '../transfers/create.js';
+import { advanceTransfer } from '../transfers/steps.js';
+import { getTransfer } from '../transfers/transfer-row.js';
+
+const tags = ['Admin'];
+const security = [{ platformKey: [] }];
+const errors = { ...commonErrors, ...errorResponses(404, 409) };
+
+interface FlagRow {
+  id: string;
+  user_id: string;
+  transfer_id: string | null;
+  rule: string;
+  outcome: string;
+  status: string;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+const FlagSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    transferId: z.string().nullable(),
+    rule: z.string().openapi({ example: 'large_to_new_recipient' }),
+    outcome: z.enum(['review', 'block']),
+    status: z.enum(['open', 'approved', 'rejected', 'closed']),
+    createdAt: z.string(),
+    resolvedAt: z.string().nullable(),
+  })
+  .openapi('Flag');
+
+const flagView = (f: FlagRow) => ({
+  id: f.id,
+  userId: f.user_id,
+  transferId: f.transfer_id,
+  rule: f.rule,
+  outcome: f.outcome as 'review' | 'block',
+  status: f.status as 'open',
+  createdAt: new Date(Number(f.created_at)).toISOString(),
+  resolvedAt: f.resolved_at === null ? null : new Date(Number(f.resolved_at)).toISOString(),
+});
+
+const UserParam = z.object({ userId: z.string().min(1).max(255) });
+const FlagParam = z.object({ id: z.string().max(64) });
+
+/** Anti-fraud tools for the platform: flags to review, frozen accounts. */
+export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
+  const { store } = services;
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/flags',
+      tags,
+      security,
+      summary: 'Anti-fraud flags, newest first',
+      request: {
+        query: PageQuery.extend({
+          status: z.enum(['open', 'approved', 'rejected', 'closed']).optional(),
+        }),
+      },
+      responses: {
+        200: jsonResponse(pageSchema(FlagSchema, 'FlagPage'), 'A page'),
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const cursor = afterCursor(decodeCursor(q.startingAfter));
+      const rows = await store.all<FlagRow>(
+        `SELECT * FROM risk_flags WHERE (? = '' OR status = ?)${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+        [q.status ?? '', q.status ?? '', ...cursor.params, q.limit + 1],
+      );
+      return c.json(page(rows, q.limit, flagView), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/flags/{id}/resolve',
+      tags,
+      security,
+      summary: 'Approve or reject a transfer held for review',
+      request: {
+        params: FlagParam,
+        ...jsonBody(z.strictObject({ decision: z.enum(['approve', 'reject']) })),
+      },
+      responses: { 200: jsonResponse(FlagSchema, 'The resolved flag'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { decision } = c.req.valid('json');
+      const flag = await store.transaction(async (tx) => {
+        const f = await tx.get<FlagRow>('SELECT * FROM risk_flags WHERE id = ?', [id]);
+        if (!f) throw notFound('No such flag.');
+        if (f.status !== 'open')
+          throw conflict('flag_resolved', `This flag is already ${f.status}.`);
+        const now = services.now();
+        const status = decision === 'approve' ? 'approved' : 'rejected';
+        await tx.run('UPDATE risk_flags SET status = ?, resolved_at = ? WHERE id = ?', [
+          status,
+          now,
+          id,
+        ]);
+        const t = f.transfer_id ? await getTransfer(tx, f.transfer_id) : undefined;
+        if (t?.step === 'review') {
+          const next =
+            decision === 'approve'
+              ? { ...t, step: 'charge' as const, updated_at: now }
+              : {
+                  ...t,
+                  step: 'done' as const,
+                  status: 'failed' as const,
+                  failure_reason: 'risk_blocked',
+                  updated_at: now,
+                };
+          await tx.run(
+            'UPDATE transfers SET step = ?, status = ?, failure_reason = ?, updated_at = ? WHERE id = ?',
+            [next.step, next.status, next.failure_reason, now, t.id],
+          );
+          if (decision === 'approve') await reserveCharge(tx, next, now);
+          await transferChanged(tx, services, next, t);
+        }
+        return { ...f, status, resolved_at: now };
+      });
+      if (decision === 'approve' && flag.transfer_id)
+        await advanceTransfer(services, flag.transfer_id);
+      return c.json(flagView(flag), 200);
+    },
+  );
+
+  for (const action of ['freeze', 'unfreeze'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/v1/admin/accounts/{userId}/${action}`,
+        tags,
+        security,
+        summary: action === 'freeze' ? 'Freeze an account: no money moves' : 'Unfreeze an account',
+        request: { params: UserParam },
+        responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errors },
+      }),
+      async (c) => {
+        const { userId } = c.req.valid('param');
+        const now = services.now();
+        const changed = await store.transaction(async (tx) => {
+          const result = await tx.run(
+            action === 'freeze'
+              ? `UPDATE accounts SET status_before_freeze = status, status = 'frozen', updated_at = ?
+               WHERE user_id = ? AND status <> 'frozen'`
+              : `UPDATE accounts SET status = COALESCE(status_before_freeze, 'new'), status_before_freeze = NULL,
+               updated_at = ? WHERE user_id = ? AND status = 'frozen'`,
+            [now, userId],
+          );
+          if (result.changes > 0) await recordAccountUpdated(tx, userId, now);
+          return result;
+        });
+        const account = await getAccount(store, userId);
+        if (!account) throw notFound('No such account.');
+        if (changed.changes > 0) services.log({ event: `account.${action}`, userId });
+        return c.json(await accountView(store, userId, account, services.limits), 200);
+      },
+    );
+  }
+}

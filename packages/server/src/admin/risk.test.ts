@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectBalancedLedger, sandboxCount } from '../testing/money.js';
+import {
+  enroll,
+  mintToken,
+  nextPhone,
+  SECRET_KEY,
+  type TestApp,
+  testApp,
+} from '../testing/platform.js';
+import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+
+const eur = (value: number) => ({ value, currency: 'EUR' });
+
+describe.each(await storeKinds())('anti-fraud and account safety on the %s store', (kind) => {
+  let db: TestStore;
+  let t: TestApp;
+  let n = 0;
+  const user = async () => {
+    const id = `${kind}-f${++n}`;
+    await enroll(t, id, { phone: nextPhone() });
+    return id;
+  };
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await t.app.request(path, {
+      method,
+      headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  beforeAll(async () => {
+    db = await openTestStore(kind);
+    t = await testApp(db.store, {
+      risk: { largeToNewRecipient: 1500, velocityReview: 4, velocityBlock: 6 },
+    });
+  });
+  afterAll(() => db.cleanup());
+
+  it('holds a first large transfer to someone new for review, then approves or rejects it', async () => {
+    const [alice, bob, carol] = [await user(), await user(), await user()];
+    const held = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(2000) });
+    expect(held.body).toMatchObject({ status: 'pending', review: true });
+    expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(0);
+    const rejected = await t.pay(alice, '/v1/transfers', { recipientId: carol, amount: eur(2000) });
+
+    const flags = await admin('GET', '/v1/admin/flags?status=open');
+    const flagOf = (id: string) =>
+      flags.body.data.find((f: { transferId: string }) => f.transferId === id);
+    expect(flagOf(held.body.id)).toMatchObject({
+      userId: alice,
+      rule: 'large_to_new_recipient',
+      outcome: 'review',
+    });
+
+    const approve = await admin('POST', `/v1/admin/flags/${flagOf(held.body.id).id}/resolve`, {
+      decision: 'approve',
+    });
+    expect(approve.body.status).toBe('approved');
+    expect((await t.call(alice, 'GET', `/v1/transfers/${held.body.id}`)).body).toMatchObject({
+      status: 'completed',
+      review: false,
+    });
+    expect(
+      (
+        await admin('POST', `/v1/admin/flags/${flagOf(held.body.id).id}/resolve`, {
+          decision: 'reject',
+        })
+      ).status,
+    ).toBe(409);
+
+    await admin('POST', `/v1/admin/flags/${flagOf(rejected.body.id).id}/resolve`, {
+      decision: 'reject',
+    });
+    expect((await t.call(alice, 'GET', `/v1/transfers/${rejected.body.id}`)).body).toMatchObject({
+      status: 'failed',
+      failureReason: 'risk_blocked',
+    });
+    // Known recipient now: no review the second time.
+    const again = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(2000) });
+    expect(again.body.status).toBe('completed');
+    await expectBalancedLedger(db.store);
+  });
+
+  it('reviews, then blocks, many transfers in a few minutes', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const statuses = [];
+    for (let i = 0; i < 7; i++) {
+      t.clock.now += 1000;
+      if (i === 5)
+        await t.call(alice, 'POST', '/v1/authorizations', {
+          pin: '914273',
+          amount: eur(1),
+          payeeId: bob,
+        });
+      const res = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(100) });
+      statuses.push(
+        `${res.body.status}${res.body.review ? ':review' : ''}${res.body.failureReason ? `:${res.body.failureReason}` : ''}`,
+      );
+    }
+    expect(statuses).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'pending:review',
+      'pending:review',
+      'failed:risk_blocked',
+    ]);
+    const flags = await admin('GET', '/v1/admin/flags');
+    expect(flags.body.data.filter((f: { userId: string }) => f.userId === alice)).toHaveLength(3);
+  });
+
+  it('freezes an account so no money moves to or from it until unfrozen', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const frozen = await admin('POST', `/v1/admin/accounts/${bob}/freeze`);
+    expect(frozen.body.status).toBe('frozen');
+    expect(
+      (await t.pay(bob, '/v1/transfers', { recipientId: alice, amount: eur(100) })).body.error.code,
+    ).toBe('account_frozen');
+    expect(
+      (await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(100) })).body.error.code,
+    ).toBe('recipient_unavailable');
+    expect((await t.call(bob, 'POST', '/v1/account/secure')).status).toBe(403);
+    const back = await admin('POST', `/v1/admin/accounts/${bob}/unfreeze`);
+    expect(back.body.status).toBe('active');
+    expect(
+      (await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(100) })).body.status,
+    ).toBe('completed');
+    expect((await admin('POST', '/v1/admin/accounts/nobody/freeze')).status).toBe(404);
+    const asUser = await t.app.request(`/v1/admin/accounts/${bob}/freeze`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await mintToken(t.keys, bob)}` },
+    });
+    expect(asUser.status).toBe(401);
+  });
+
+  it('secures an account: old sessions stop, payments wait for SMS and a new PIN', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const phone = nextPhone();
+    await enroll(t, `${kind}-secure`, { phone });
+    const me = `${kind}-secure`;
+    const oldToken = await mintToken(t.keys, me, { iat: Math.floor(t.clock.now / 1000) });
+    t.clock.now += 1000;
+    const secured = await t.call(me, 'POST', '/v1/account/secure');
+    expect(secured.body).toMatchObject({ status: 'locked', nextStep: 'unlock' });
+    const stale = await t.app.request('/v1/account', {
+      headers: { Authorization: `Bearer ${oldToken}` },
+    });
+    expect(stale.status).toBe(401);
+
+    t.clock.now += 31_000;
+    expect(
+      (await t.pay(me, '/v1/transfers', { recipientId: bob, amount: eur(100) })).body.error.code,
+    ).toBe('account_locked');
+    await t.call(me, 'POST', '/v1/account/verification');
+    const code = await t.lastCode(phone);
+    const unlocked = await t.call(me, 'POST', '/v1/account/unlock', { code, pin: '508162' });
+    expect(unlocked.body.status).toBe('active');
+    const auth = await t.call(me, 'POST', '/v1/authorizations', {
+      pin: '508162',
+      amount: eur(4000),
+      payeeId: alice,
+    });
+    expect(auth.status).toBe(201);
+  });
+  it('asks for the PIN on the first payment from a new device', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const phone = { 'Settle-Device': 'phone-0a1b2c3d' };
+    const laptop = { 'Settle-Device': 'laptop-9f8e7d6c' };
+    const small = { recipientId: bob, amount: eur(500) };
+    // Before any PIN on a device, there is nothing to compare with: the exemption applies.
+    expect((await t.pay(alice, '/v1/transfers', small, undefined, laptop)).status).toBe(201);
+    const pin = await t.app.request('/v1/authorizations', {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await mintToken(t.keys, alice, { iat: Math.floor(t.clock.now / 1000) })}`,
+        'Content-Type': 'application/json',
+        ...phone,
+      },
+      body: JSON.stringify({ pin: '914273', amount: eur(500), payeeId: bob }),
+    });
+    expect(pin.status).toBe(201);
+    const { authorization } = (await pin.json()) as { authorization: string };
+    expect((await t.pay(alice, '/v1/transfers', small, undefined, phone)).status).toBe(201);
+
+    for (const other of [laptop, {}]) {
+      const res = await t.pay(alice, '/v1/transfers', small, undefined, other);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('authentication_required');
+      expect(res.body.error.message).toMatch(/this device/);
+    }
+    const confirmed = await t.pay(
+      alice,
+      '/v1/transfers',
+      { ...small, authorization },
+      undefined,
+      laptop,
+    );
+    expect(confirmed.status).toBe(201);
+    const bad = await t.pay(alice, '/v1/transfers', small, undefined, { 'Settle-Device': 'x' });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -1,0 +1,107 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST_ORIGIN, type TestApp, testApp } from './testing/platform.js';
+import { openTestStore, type TestStore } from './testing/stores.js';
+
+describe('the HTTP app', () => {
+  let db: TestStore;
+  let t: TestApp;
+  beforeAll(async () => {
+    db = await openTestStore('sqlite');
+    t = await testApp(db.store);
+  });
+  afterAll(() => db.cleanup());
+
+  it('answers health probes', async () => {
+    const res = await t.app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers unknown routes with the error shape and a request id', async () => {
+    const res = await t.app.request('/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('request-id')).toBeTruthy();
+    expect(((await res.json()) as { error: object }).error).toMatchObject({
+      type: 'not_found_error',
+      code: 'route_missing',
+    });
+  });
+
+  it('serves a valid OpenAPI 3.1 document generated from the routes', async () => {
+    const res = await t.app.request('/openapi.json');
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/account',
+        '/v1/account/profile',
+        '/v1/account/card',
+        '/v1/account/pin',
+        '/v1/account/verification',
+        '/v1/account/verification/check',
+        '/v1/account/unlock',
+        '/v1/card-tokens',
+        '/v1/assistant/preferences',
+        '/v1/events',
+      ]),
+    );
+    expect(doc.components.schemas.ProfileInput?.properties.country?.enum).toEqual([
+      'FR',
+      'GB',
+      'US',
+    ]);
+  });
+
+  it('refuses bodies over 16 kB with 413', async () => {
+    const res = await t.call(null, 'POST', '/v1/card-tokens', { number: '4'.repeat(20_000) });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('body_too_large');
+  });
+
+  it('allows CORS only for configured origins', async () => {
+    const preflight = (origin: string) =>
+      t.app.request('/v1/account', {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+        },
+      });
+    const ok = await preflight(HOST_ORIGIN);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(HOST_ORIGIN);
+    expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
+    const evil = await preflight('https://evil.example');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('serves the card frame only to allowed origins, with frame-ancestors set', async () => {
+    const page = await t.app.request(
+      `/card-frame?origin=${encodeURIComponent(HOST_ORIGIN)}&lang=fr`,
+    );
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') as string;
+    expect(csp).toContain(`frame-ancestors ${HOST_ORIGIN}`);
+    expect(csp).toContain("script-src 'self'");
+    expect(await page.text()).toContain('/card-frame.js');
+    const evil = await t.app.request('/card-frame?origin=https%3A%2F%2Fevil.example');
+    expect(evil.status).toBe(403);
+    const script = await t.app.request('/card-frame.js');
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect(await script.text()).toContain('settle:card-token');
+  });
+
+  it('has no dev routes in production', async () => {
+    const prod = await testApp(db.store, { dev: false });
+    expect((await prod.app.request('/dev/sms')).status).toBe(404);
+    expect((await t.app.request('/dev/sms')).status).toBe(200);
+  });
+});

@@ -1,0 +1,228 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { riskAdminRoutes } from './admin/risk-routes.js';
+import { adminRoutes } from './admin/routes.js';
+import { assistantRoutes } from './assistant/routes.js';
+import { createUserTokenVerifier } from './auth/user-token.js';
+import { isAllowedOrigin } from './card-frame/csp.js';
+import type { SettleOptions } from './config.js';
+import { limitsWith } from './countries.js';
+import { createVault } from './crypto/vault.js';
+import { devRoutes } from './dev/routes.js';
+import { cardFrameRoutes } from './enrollment/frame-routes.js';
+import { cardTokenRoutes, enrollmentRoutes } from './enrollment/routes.js';
+import { revocationCheck, secureRoutes } from './enrollment/secure-routes.js';
+import { createEventHub } from './events/hub.js';
+import { eventRoutes } from './events/routes.js';
+import { requireUser } from './http/auth.js';
+import { ApiError, type ErrorBody } from './http/errors.js';
+import { accessLog } from './http/middleware.js';
+import { findNul } from './http/nul.js';
+import { requirePlatform } from './http/platform.js';
+import { rateLimit } from './http/rate-limit.js';
+import { sandboxProcessor } from './processor/sandbox.js';
+import { requestRoutes } from './requests/routes.js';
+import { defaultRisk } from './risk/rules.js';
+import type { Services } from './services.js';
+import { devOutbox } from './sms.js';
+import { EXEMPTION } from './transfers/create.js';
+import { runJobsOnce, startJobs } from './transfers/jobs.js';
+import { transferRoutes } from './transfers/routes.js';
+
+const MAX_BODY_BYTES = 16 * 1024;
+/** PIN checks and changes per user and minute, all routes together (each is a slow hash). */
+export const PIN_ATTEMPTS_PER_MINUTE = 20;
+
+/**
+ * Creates the Settle HTTP app on a migrated store. Tests call `app.fetch` or
+ * `app.request`; the `settle serve` command serves it.
+ *
+ * @example
+ * const app = createApp({ store, platform: { id: 'chat.example', jwks, secretKeys: [] }, ... });
+ * const res = await app.request('/v1/account', { headers: { Authorization: `Bearer ${token}` } });
+ */
+export type SettleApp = OpenAPIHono & {
+  /** Background work: recovery after a restart, retries, payouts, 7-day expiry. */
+  jobs: {
+    runOnce(options?: { recovering?: boolean }): Promise<void>;
+    start(intervalMs?: number): { stop(): Promise<void> };
+  };
+};
+
+export function createApp(options: SettleOptions): SettleApp {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const services: Services = {
+    store: options.store,
+    vault: createVault(options.vault),
+    processor:
+      options.processor ??
+      sandboxProcessor({ store: options.store, latencyMs: options.sandboxLatencyMs ?? 0, now }),
+    sms: options.sms ?? devOutbox(options.store, now),
+    events: createEventHub(options.store),
+    hashSecret: options.hashSecret,
+    now,
+    log,
+    risk: { ...defaultRisk, ...options.risk },
+    limits: limitsWith(options.limits),
+    scaExemption: { ...EXEMPTION, ...options.scaExemption },
+    faults: options.faults,
+  };
+  const verify = createUserTokenVerifier({
+    issuer: options.platform.id,
+    ...(options.platform.jwks ? { jwks: options.platform.jwks } : {}),
+    ...(options.platform.jwksUrl ? { jwksUrl: options.platform.jwksUrl } : {}),
+    now,
+  });
+
+  const revocations = revocationCheck(services);
+  const { isRevoked } = revocations;
+
+  const app = new OpenAPIHono({
+    // Schema failures, and NUL characters anywhere (see findNul), become the API's 400, naming
+    // the first offending field.
+    defaultHook: (result) => {
+      if (result.success) {
+        const at = findNul(result.data);
+        if (at === undefined) return;
+        throw new ApiError(
+          400,
+          'invalid_request_error',
+          'parameter_invalid',
+          `${at ? `${at}: ` : ''}NUL characters are not allowed.`,
+          at || undefined,
+        );
+      }
+      const issue = result.error.issues[0];
+      const param = issue?.path.join('.') || undefined;
+      const message = issue ? `${param ? `${param}: ` : ''}${issue.message}` : 'Invalid request.';
+      throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', message, param);
+    },
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      if (error.retryAfter) c.header('Retry-After', String(error.retryAfter));
+      return c.json(error.toBody(), error.status);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code = status === 413 ? 'body_too_large' : 'request_invalid';
+      const message =
+        status === 413 ? `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` : error.message;
+      const body: ErrorBody = { error: { type: 'invalid_request_error', code, message } };
+      return c.json(body, status as 400);
+    }
+    // Only the error's class and stack: messages of lower layers may quote input.
+    log({
+      event: 'error',
+      requestId: c.get('requestId'),
+      error: error.name,
+      stack: error.stack?.split('\n').slice(1, 6).join('\n'),
+    });
+    const body: ErrorBody = {
+      error: { type: 'api_error', code: 'internal', message: 'Something went wrong on our side.' },
+    };
+    return c.json(body, 500);
+  });
+
+  app.notFound((c) =>
+    c.json(new ApiError(404, 'not_found_error', 'route_missing', 'No such route.').toBody(), 404),
+  );
+
+  app.use(requestId({ headerName: 'Request-Id' }));
+  app.use(accessLog({ log }));
+  app.use(
+    '/v1/*',
+    cors({
+      origin: (origin) => (isAllowedOrigin(origin, options.allowedOrigins) ? origin : null),
+      allowHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'Last-Event-ID',
+        'Settle-Device',
+      ],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+      exposeHeaders: ['Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HTTPException(413);
+      },
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  cardTokenRoutes(app, services);
+  cardFrameRoutes(app, { allowedOrigins: options.allowedOrigins });
+  app.use('/v1/account', requireUser({ verify, isRevoked }));
+  app.use('/v1/account/*', requireUser({ verify, isRevoked }));
+  // Each PIN check or change costs a slow hash: a user gets a few a minute, whatever the route.
+  const pinAttempts = rateLimit({
+    perMinute: PIN_ATTEMPTS_PER_MINUTE,
+    key: (c) => c.var.userId,
+    now,
+    code: 'too_many_attempts',
+    message: 'Too many PIN attempts in a short time; try again later.',
+  });
+  app.use('/v1/account/pin', pinAttempts);
+  app.use('/v1/account/unlock', pinAttempts);
+  enrollmentRoutes(app, services);
+  secureRoutes(app, services, revocations);
+  for (const path of [
+    '/v1/authorizations',
+    '/v1/transfers',
+    '/v1/transfers/*',
+    '/v1/requests',
+    '/v1/requests/*',
+  ]) {
+    app.use(path, requireUser({ verify, isRevoked }));
+  }
+  app.use('/v1/authorizations', pinAttempts);
+  transferRoutes(app, services);
+  requestRoutes(app, services);
+  app.use('/v1/assistant/*', requireUser({ verify, isRevoked }));
+  assistantRoutes(app, services);
+  app.use('/v1/events', requireUser({ verify, isRevoked }));
+  eventRoutes(app, services);
+  app.use('/v1/admin/*', requirePlatform({ secretKeys: options.platform.secretKeys }));
+  adminRoutes(app, services);
+  riskAdminRoutes(app, services);
+  if (options.dev) devRoutes(app, services);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'userToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A user token minted by the platform (ES256, EdDSA or RS256; aud `settle`).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'platformKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A platform secret key (`sk_...`), from the platform’s server only.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Settle API',
+      version: '0.1.0',
+      description: 'Send and request money inside a conversation.',
+    },
+  });
+  return Object.assign(app, {
+    jobs: {
+      runOnce: (opts?: { recovering?: boolean }) => runJobsOnce(services, opts),
+      start: (intervalMs?: number) => startJobs(services, intervalMs),
+    },
+  });
+}

@@ -1,0 +1,304 @@
+/*
+ * The card frame in a real Chromium: a "settle" origin serves the frame, a "host" origin (another
+ * port, so another origin) embeds it like a chat app would, and a third "evil" origin tries to
+ * drive or frame it. The browser is Debian's Chromium through playwright-core; none is downloaded.
+ */
+import type { AddressInfo } from 'node:net';
+import type { ServerType } from '@hono/node-server';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { detectBrand, last4 } from '../cards/brand.js';
+import { isLuhnValid } from '../cards/luhn.js';
+import { findSandboxCard } from '../cards/sandbox-cards.js';
+import { cardFrameMain } from './client.js';
+import { cardFrameCsp, isAllowedOrigin } from './csp.js';
+import { renderCardFramePage } from './page.js';
+import { cardFrameCss } from './styles.js';
+
+const PAN = '4000002500000003';
+
+let browser: Browser;
+let page: Page;
+const servers: ServerType[] = [];
+const origins = { settle: '', host: '', evil: '' };
+/** Bodies received by the fake `POST /v1/card-tokens`. */
+const tokenRequests: unknown[] = [];
+
+function listen(app: Hono): Promise<string> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`http://127.0.0.1:${(info as AddressInfo).port}`),
+    );
+    servers.push(server);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/** The Settle side: the frame, its script and stylesheet, and a fake token endpoint. */
+function settleApp(): Hono {
+  const app = new Hono();
+  app.get('/card-frame', (c) => {
+    const allowed = [origins.host];
+    const parentOrigin = c.req.query('parentOrigin') ?? '';
+    if (!isAllowedOrigin(parentOrigin, allowed)) return c.text('origin not allowed', 400);
+    const lang = c.req.query('lang') === 'fr' ? 'fr' : 'en';
+    const html = renderCardFramePage({
+      parentOrigin,
+      lang,
+      scriptSrc: '/card-frame.js',
+      styleSrc: '/card-frame.css',
+    });
+    return c.html(html, 200, { 'content-security-policy': cardFrameCsp(allowed) });
+  });
+  app.get('/card-frame.js', (c) =>
+    c.body(`(${cardFrameMain.toString()})();`, 200, { 'content-type': 'text/javascript' }),
+  );
+  app.get('/card-frame.css', (c) => c.body(cardFrameCss, 200, { 'content-type': 'text/css' }));
+  app.post('/v1/card-tokens', async (c) => {
+    const body = await c.req.json<{ number: string; expMonth: number; expYear: number }>();
+    tokenRequests.push(body);
+    if (!isLuhnValid(body.number)) {
+      return c.json(
+        { error: { code: 'invalid_number', message: 'Invalid number.', param: 'number' } },
+        400,
+      );
+    }
+    // Lets the test reach the frame's server-error path with a number the frame accepts.
+    if (findSandboxCard(body.number)?.outcome === 'expired_card') {
+      return c.json(
+        { error: { code: 'expired_card', message: 'The server says: expired.', param: 'number' } },
+        402,
+      );
+    }
+    const card = {
+      brand: detectBrand(body.number),
+      last4: last4(body.number),
+      expMonth: body.expMonth,
+      expYear: body.expYear,
+    };
+    return c.json({ token: `tok_${tokenRequests.length}`, card });
+  });
+  return app;
+}
+
+/** A script recording what the card frame posts; external, like a chat app under a strict CSP. */
+const recorderJs = `
+window.settleMessages = [];
+addEventListener('message', (event) => {
+  if (event.origin === document.documentElement.dataset.settleOrigin) {
+    window.settleMessages.push(event.data);
+  }
+});
+window.sendToCard = (message) => {
+  const frame = document.querySelector('iframe[title="Card"]');
+  frame.contentWindow.postMessage(message, document.documentElement.dataset.settleOrigin);
+};
+`;
+
+/** A page at `origin` embedding the card frame first, then optional sibling frames. */
+function embeddingPage(origin: string, siblings: string[]): string {
+  const query = `parentOrigin=${encodeURIComponent(origin)}&lang=en`;
+  const frameUrl = `${origins.settle}/card-frame?${query}`;
+  const siblingFrames = siblings
+    .map((src, i) => `<iframe title="Sibling ${i}" src="${src}"></iframe>`)
+    .join('');
+  return `<!doctype html><html data-settle-origin="${origins.settle}"><head><title>Chat</title>
+<script src="/recorder.js"></script></head>
+<body><iframe title="Card" src="${frameUrl}"></iframe>${siblingFrames}</body></html>`;
+}
+
+/** The chat app. Its own sibling frame shares its origin but is not the frame's parent. */
+function hostApp(): Hono {
+  const app = new Hono();
+  app.get('/', (c) =>
+    c.html(embeddingPage(origins.host, [`${origins.evil}/blank`, `${origins.host}/blank`])),
+  );
+  app.get('/recorder.js', (c) => c.body(recorderJs, 200, { 'content-type': 'text/javascript' }));
+  app.get('/blank', (c) => c.html('<!doctype html><title>blank</title>'));
+  return app;
+}
+
+/** Another site: it frames the card frame while claiming to be the host. */
+function evilApp(): Hono {
+  const app = new Hono();
+  app.get('/framer', (c) => {
+    // Lie about the parent origin: only the CSP's frame-ancestors can stop this page.
+    return c.html(embeddingPage(origins.host, []));
+  });
+  app.get('/recorder.js', (c) => c.body(recorderJs, 200, { 'content-type': 'text/javascript' }));
+  app.get('/blank', (c) => c.html('<!doctype html><title>blank</title>'));
+  return app;
+}
+
+type Message = { type: string; [key: string]: unknown };
+
+function messages(target: Page = page): Promise<Message[]> {
+  return target.evaluate('window.settleMessages') as Promise<Message[]>;
+}
+
+function ofType(list: Message[], type: string): Message[] {
+  return list.filter((message) => message.type === type);
+}
+
+const frame = () => page.frameLocator('iframe[title="Card"]');
+
+async function openHost(): Promise<void> {
+  await page.goto(`${origins.host}/`);
+  await expect.poll(async () => ofType(await messages(), 'settle:card-ready')).toHaveLength(1);
+}
+
+async function fillCard(number: string, expiry = '1234', cvc = '123'): Promise<void> {
+  await frame().getByLabel('Card number').pressSequentially(number);
+  await frame().getByLabel('Expiry date (MM/YY)').pressSequentially(expiry);
+  await frame().getByLabel('Security code (CVC)').pressSequentially(cvc);
+}
+
+beforeAll(async () => {
+  origins.settle = await listen(settleApp());
+  origins.host = await listen(hostApp());
+  origins.evil = await listen(evilApp());
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage();
+}, 20_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(servers.map(closeServer));
+});
+
+beforeEach(() => {
+  tokenRequests.length = 0;
+});
+
+describe('the card frame in Chromium', () => {
+  it('tokenizes a card typed by a person and gives the host only a token and the last four', async () => {
+    await openHost();
+    const number = frame().getByLabel('Card number');
+    await number.pressSequentially(PAN);
+    expect(await number.inputValue()).toBe('4000 0025 0000 0003');
+    await frame().getByLabel('Expiry date (MM/YY)').pressSequentially('1234');
+    expect(await frame().getByLabel('Expiry date (MM/YY)').inputValue()).toBe('12/34');
+    await frame().getByLabel('Security code (CVC)').pressSequentially('123');
+
+    // Messages arrive asynchronously: wait for the one of the last keystroke.
+    await expect
+      .poll(async () => ofType(await messages(), 'settle:card-change').at(-1))
+      .toEqual({ type: 'settle:card-change', complete: true, brand: 'visa' });
+    const changes = ofType(await messages(), 'settle:card-change');
+    expect(changes).toHaveLength(16 + 4 + 3);
+    expect(changes.at(0)).toEqual({ type: 'settle:card-change', complete: false, brand: 'visa' });
+
+    await frame().getByRole('button', { name: 'Save card' }).click();
+    await expect
+      .poll(async () => ofType(await messages(), 'settle:card-token'))
+      .toEqual([
+        {
+          type: 'settle:card-token',
+          token: 'tok_1',
+          card: { brand: 'visa', last4: '0003', expMonth: 12, expYear: 2034 },
+        },
+      ]);
+    expect(tokenRequests).toEqual([{ number: PAN, expMonth: 12, expYear: 2034, cvc: '123' }]);
+
+    const all = JSON.stringify(await messages());
+    expect(all).not.toContain(PAN);
+    expect(all).not.toContain('4000 0025 0000 0003');
+    expect(all).not.toContain('"cvc"');
+    expect(await number.inputValue()).toBe('');
+    expect(await frame().getByLabel('Security code (CVC)').inputValue()).toBe('');
+    expect(ofType(await messages(), 'settle:card-resize').at(0)?.height).toBeGreaterThan(100);
+  });
+
+  it('stops a mistyped number in the frame, says why, and tells the host only a code', async () => {
+    await openHost();
+    await fillCard('4000002500000004');
+    await frame().getByRole('button', { name: 'Save card' }).click();
+    await expect
+      .poll(() => frame().getByRole('alert').textContent())
+      .toBe('Check the card number: it is incomplete or mistyped.');
+    expect(await frame().getByLabel('Card number').getAttribute('aria-invalid')).toBe('true');
+    expect(ofType(await messages(), 'settle:card-error')).toEqual([
+      { type: 'settle:card-error', code: 'invalid_number' },
+    ]);
+    expect(tokenRequests).toEqual([]);
+  });
+
+  it("shows the server's error message and posts its code", async () => {
+    await openHost();
+    await fillCard('4000000000000069');
+    await frame().getByRole('button', { name: 'Save card' }).click();
+    await expect
+      .poll(async () => ofType(await messages(), 'settle:card-error'))
+      .toEqual([{ type: 'settle:card-error', code: 'expired_card' }]);
+    expect(await frame().getByRole('alert').textContent()).toBe('The server says: expired.');
+    expect(JSON.stringify(await messages())).not.toContain('4000000000000069');
+  });
+
+  it('obeys messages from its parent window only', async () => {
+    await openHost();
+    const html = frame().locator('html');
+    await page.evaluate(`window.sendToCard({ type: 'settle:card-theme', theme: 'light' })`);
+    await expect.poll(() => html.getAttribute('data-theme')).toBe('light');
+
+    // A frame of another origin, then a frame of the host's own origin that is not the parent.
+    const attack = `parent.frames[0].postMessage({ type: 'settle:card-submit' }, '*');
+      parent.frames[0].postMessage({ type: 'settle:card-theme', theme: 'dark' }, '*');`;
+    for (const title of ['Sibling 0', 'Sibling 1']) {
+      const sibling = await page.locator(`iframe[title="${title}"]`).elementHandle();
+      const siblingFrame = await sibling?.contentFrame();
+      expect(siblingFrame?.url()).toMatch(/\/blank$/);
+      await siblingFrame?.evaluate(attack);
+    }
+    // The fields are empty, so an obeyed submit answers with an error. The parent's own submit,
+    // posted last, gives the one expected error: by then every earlier message was handled.
+    await page.evaluate(`window.sendToCard({ type: 'settle:card-submit' })`);
+    await expect.poll(async () => ofType(await messages(), 'settle:card-error')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(ofType(await messages(), 'settle:card-error')).toEqual([
+      { type: 'settle:card-error', code: 'invalid_number' },
+    ]);
+    expect(await html.getAttribute('data-theme')).toBe('light');
+
+    await fillCard(PAN);
+    await page.evaluate(`window.sendToCard({ type: 'settle:card-submit' })`);
+    await expect.poll(async () => ofType(await messages(), 'settle:card-token')).toHaveLength(1);
+    expect(tokenRequests).toHaveLength(1);
+  });
+
+  it('refuses to be framed by an origin missing from frame-ancestors', async () => {
+    const evilPage = await browser.newPage();
+    try {
+      const refused = evilPage.waitForEvent('console', {
+        predicate: (message) => message.text().includes('frame-ancestors'),
+        timeout: 5_000,
+      });
+      await evilPage.goto(`${origins.evil}/framer`);
+      await refused;
+      const card = evilPage.frameLocator('iframe[title="Card"]');
+      expect(await card.getByLabel('Card number').count()).toBe(0);
+      expect(await messages(evilPage)).toEqual([]);
+    } finally {
+      await evilPage.close();
+    }
+  });
+}, 15_000);

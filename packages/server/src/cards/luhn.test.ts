@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { isLuhnValid } from './luhn.js';
+
+describe('isLuhnValid', () => {
+  it('accepts numbers whose checksum is right', () => {
+    expect(isLuhnValid('4000002500000003')).toBe(true);
+    expect(isLuhnValid('5200828282828210')).toBe(true);
+    expect(isLuhnValid('378282246310005')).toBe(true);
+  });
+
+  it('rejects a number with one digit changed', () => {
+    expect(isLuhnValid('4000002500000004')).toBe(false);
+    expect(isLuhnValid('4100002500000003')).toBe(false);
+  });
+
+  it('rejects a number with two adjacent digits swapped', () => {
+    expect(isLuhnValid('4000002500000030')).toBe(false);
+  });
+
+  it('accepts 12 to 19 digits and nothing shorter or longer', () => {
+    expect(isLuhnValid('000000000000')).toBe(true);
+    expect(isLuhnValid('0000000000000000000')).toBe(true);
+    expect(isLuhnValid('00000000000')).toBe(false);
+    expect(isLuhnValid('00000000000000000000')).toBe(false);
+  });
+
+  it('rejects anything that is not only digits, spaces included', () => {
+    expect(isLuhnValid('4000 0025 0000 0003')).toBe(false);
+    expect(isLuhnValid('4000-0025-0000-0003')).toBe(false);
+    expect(isLuhnValid('４０００００２５００００００００３')).toBe(false);
+    expect(isLuhnValid('')).toBe(false);
+  });
+});

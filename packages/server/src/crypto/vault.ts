@@ -1,0 +1,166 @@
+/**
+ * Encryption at rest for card numbers: AES-256-GCM through WebCrypto, one random IV per value,
+ * the record's id as additional authenticated data, and the key id stored with the ciphertext so
+ * keys can be rotated without re-encrypting every row at once.
+ */
+import type { webcrypto } from 'node:crypto';
+
+/** Configuration of a vault: every key that may still open data, and the one that seals. */
+export interface VaultOptions {
+  /** Key id (letters, digits, `_`, `-`) to base64 of 32 random bytes (`generateVaultKey`). */
+  keys: Record<string, string>;
+  /** The key new values are sealed under; older keys stay in `keys` until nothing uses them. */
+  activeKeyId: string;
+}
+
+/** Seals and opens strings. Sealed values look like `v1.<keyId>.<iv>.<ciphertext+tag>`. */
+export interface Vault {
+  activeKeyId: string;
+  /** Encrypts `plaintext` bound to `aad` (for example the card id); `open` needs the same `aad`. */
+  seal(plaintext: string, aad: string): Promise<string>;
+  /** Decrypts a value from `seal`. Throws on an unknown key, tampering or a different `aad`. */
+  open(sealed: string, aad: string): Promise<string>;
+}
+
+// The server compiles without the DOM library, where @types/node names WebCrypto's key type.
+type CryptoKey = webcrypto.CryptoKey;
+
+const VERSION = 'v1';
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+// Key ids end up inside the dot-separated sealed format, so they cannot contain dots.
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
+  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString(
+    'base64url',
+  );
+}
+
+/** Strict decoding: Node's decoder skips junk and ignores spare bits, so re-encode to compare. */
+function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!BASE64URL.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? new Uint8Array(bytes) : undefined;
+}
+
+function decodeKey(keyId: string, value: unknown): Uint8Array {
+  const bytes =
+    typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
+  if (bytes?.length !== KEY_BYTES) {
+    // The message names the key but never shows its value.
+    throw new Error(
+      `Vault key "${keyId}" must be the base64 of ${KEY_BYTES} random bytes (generateVaultKey()).`,
+    );
+  }
+  return new Uint8Array(bytes);
+}
+
+/** Thrown for every failure to open, so the cause (key, tag or AAD) is not an oracle. */
+function openError(): Error {
+  return new Error('Vault: cannot open this value (wrong key, wrong AAD or tampered data).');
+}
+
+/**
+ * Creates a vault from its keys. The options are checked here, so a misconfigured server fails
+ * at start-up rather than on the first card.
+ *
+ * @throws Error when `activeKeyId` is not in `keys`, a key id is invalid or a key is not 32 bytes.
+ * @example
+ * const keys = { k2025: process.env.SETTLE_VAULT_KEY ?? '' };
+ * const vault = createVault({ keys, activeKeyId: 'k2025' });
+ * const sealed = await vault.seal('4000002500000003', 'card_123');
+ * await vault.open(sealed, 'card_123'); // '4000002500000003'
+ */
+export function createVault(options: VaultOptions): Vault {
+  const { keys, activeKeyId } = options;
+  const raw = new Map<string, Uint8Array>();
+  for (const [keyId, value] of Object.entries(keys)) {
+    if (!KEY_ID.test(keyId)) {
+      throw new Error(
+        `Vault key id "${keyId}" is invalid: use 1 to 64 letters, digits, "_" or "-".`,
+      );
+    }
+    raw.set(keyId, decodeKey(keyId, value));
+  }
+  if (!raw.has(activeKeyId)) {
+    throw new Error(`Vault active key "${activeKeyId}" is not one of the configured keys.`);
+  }
+
+  // Each key is imported once, on first use; the promise is cached so concurrent calls share it.
+  const imported = new Map<string, Promise<CryptoKey>>();
+  function cryptoKey(keyId: string): Promise<CryptoKey> | undefined {
+    let key = imported.get(keyId);
+    if (!key) {
+      const bytes = raw.get(keyId);
+      if (!bytes) return undefined;
+      key = crypto.subtle.importKey('raw', bytes, { name: 'AES-GCM' }, false, [
+        'encrypt',
+        'decrypt',
+      ]);
+      imported.set(keyId, key);
+    }
+    return key;
+  }
+
+  return {
+    activeKeyId,
+
+    async seal(plaintext, aad) {
+      const key = await cryptoKey(activeKeyId);
+      // Unreachable: createVault checked that the active key is configured.
+      if (!key) throw new Error(`Vault active key "${activeKeyId}" is missing.`);
+      // A fresh random 96-bit IV per value: GCM must never reuse an IV under the same key.
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const ciphertext = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: encoder.encode(aad), tagLength: TAG_BYTES * 8 },
+        key,
+        encoder.encode(plaintext),
+      );
+      return `${VERSION}.${activeKeyId}.${toBase64Url(iv)}.${toBase64Url(ciphertext)}`;
+    },
+
+    async open(sealed, aad) {
+      const parts = sealed.split('.');
+      if (parts.length !== 4 || parts[0] !== VERSION) {
+        throw new Error(`Vault: not a sealed value (expected "${VERSION}.<keyId>.<iv>.<data>").`);
+      }
+      const [, keyId = '', ivText = '', dataText = ''] = parts;
+      const keyPromise = KEY_ID.test(keyId) ? cryptoKey(keyId) : undefined;
+      if (!keyPromise) {
+        throw new Error(`Vault: unknown key id "${keyId.slice(0, 64)}"; was it removed too early?`);
+      }
+      const iv = fromBase64Url(ivText);
+      const data = fromBase64Url(dataText);
+      if (iv?.length !== IV_BYTES || !data || data.length < TAG_BYTES) throw openError();
+      try {
+        const plaintext = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv, additionalData: encoder.encode(aad), tagLength: TAG_BYTES * 8 },
+          await keyPromise,
+          data,
+        );
+        return decoder.decode(plaintext);
+      } catch {
+        throw openError();
+      }
+    },
+  };
+}
+
+/**
+ * Generates a new vault key: base64 of 32 bytes from the system's CSPRNG.
+ *
+ * @example
+ * const keys = { ...currentKeys, k2026: generateVaultKey() };
+ * const vault = createVault({ keys, activeKeyId: 'k2026' });
+ */
+export function generateVaultKey(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(KEY_BYTES))).toString('base64');
+}

@@ -1,0 +1,290 @@
+import { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { conflict, forbidden, invalid, rateLimited } from '../http/errors.js';
+import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import type { Services } from '../services.js';
+import { releaseAwaiting } from '../transfers/jobs.js';
+import {
+  type AccountRow,
+  accountView,
+  ensureAccount,
+  getAccount,
+  maskPhone,
+  recordAccountUpdated,
+} from './accounts.js';
+import { attachCard, tokenizeCard } from './card.js';
+import { checkAccountPin, newPinHash } from './pin.js';
+import { normalizeMobile } from './profile.js';
+import {
+  AccountSchema,
+  CardAttachInput,
+  CardTokenInput,
+  CardTokenSchema,
+  CodeInput,
+  PinInput,
+  ProfileInput,
+  UnlockInput,
+  VerificationSentSchema,
+} from './schemas.js';
+import { checkCode, sendCode } from './verification.js';
+
+const tags = ['Enrollment'];
+const security = [{ userToken: [] }];
+const accountResponse = { 200: jsonResponse(AccountSchema, 'The account'), ...commonErrors };
+
+/** A route called with a user token; answers the account unless it says otherwise. */
+const route = <R extends Omit<RouteConfig, 'responses' | 'tags' | 'security'>>(
+  config: R & { responses?: RouteConfig['responses'] },
+) => createRoute({ tags, security, responses: accountResponse, ...config });
+
+/** Refuses calls that make no sense in the account's state, with the step to take. */
+function requireStatus(account: AccountRow, allowed: AccountRow['status'][]) {
+  if (allowed.includes(account.status)) return;
+  if (account.status === 'frozen') {
+    throw forbidden('account_frozen', 'This account is frozen. Contact support.');
+  }
+  if (account.status === 'locked') {
+    throw forbidden(
+      'account_locked',
+      'This account is locked: verify by SMS and choose a new PIN.',
+    );
+  }
+  if (account.status === 'active')
+    throw conflict('account_active', 'The account is already active.');
+  throw conflict('enrollment_incomplete', 'Finish the earlier enrollment steps first.');
+}
+
+/** Enrollment, from `new` to `active` (SPEC: Account lifecycle). */
+export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
+  const { store, now } = services;
+  const view = async (userId: string) =>
+    accountView(store, userId, await getAccount(store, userId), services.limits);
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/account',
+      summary: 'The current user’s account',
+    }),
+    async (c) => c.json(await view(c.var.userId), 200),
+  );
+
+  app.openapi(
+    route({
+      method: 'put',
+      path: '/v1/account/profile',
+      summary: 'Set the profile: legal name, country, mobile phone',
+      request: jsonBody(ProfileInput),
+      responses: { ...accountResponse, ...errorResponses(409, 422) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const phone = normalizeMobile(input.phone, input.country);
+      const userId = c.var.userId;
+      await store.transaction(async (tx) => {
+        const account = await ensureAccount(tx, userId, now());
+        requireStatus(account, ['new', 'pending_verification']);
+        // A card from another country no longer fits the profile.
+        const keepCard = account.country === null || account.country === input.country;
+        await tx.run(
+          `UPDATE accounts SET legal_name = ?, country = ?, phone = ?, card_id = ?, updated_at = ?
+           WHERE user_id = ?`,
+          [input.legalName, input.country, phone, keepCard ? account.card_id : null, now(), userId],
+        );
+        await recordAccountUpdated(tx, userId, now());
+      });
+      return c.json(await view(userId), 200);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/account/card',
+      summary: 'Attach the card token made by the card frame',
+      request: jsonBody(CardAttachInput),
+      responses: { ...accountResponse, ...errorResponses(409, 422) },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('json');
+      const account = await ensureAccount(store, c.var.userId, now());
+      requireStatus(account, ['new', 'pending_verification']);
+      if (!account.phone) throw conflict('profile_missing', 'Set the profile first.');
+      await attachCard(services, account, token);
+      return c.json(await view(account.user_id), 200);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'put',
+      path: '/v1/account/pin',
+      summary: 'Choose the PIN, or change it with the current one',
+      request: jsonBody(PinInput),
+      responses: { ...accountResponse, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const { pin, currentPin } = c.req.valid('json');
+      const account = await ensureAccount(store, c.var.userId, now());
+      requireStatus(account, ['new', 'pending_verification', 'active']);
+      if (account.status === 'active') {
+        if (!currentPin) throw invalid('parameter_missing', 'Give the current PIN.', 'currentPin');
+        const pinHash = await newPinHash(pin);
+        const result = await checkAccountPin(services, account.user_id, currentPin);
+        if (result !== 'ok') throw authenticationFailed(result);
+        await store.run('UPDATE accounts SET pin_hash = ?, updated_at = ? WHERE user_id = ?', [
+          pinHash,
+          now(),
+          account.user_id,
+        ]);
+        return c.json(await view(account.user_id), 200);
+      }
+      if (!account.card_id) throw conflict('card_missing', 'Attach a card first.');
+      const pinHash = await newPinHash(pin);
+      await store.transaction(async (tx) => {
+        const set = await tx.run(
+          `UPDATE accounts SET pin_hash = ?, status = 'pending_verification', updated_at = ?
+           WHERE user_id = ? AND status IN ('new', 'pending_verification')`,
+          [pinHash, now(), account.user_id],
+        );
+        if (set.changes > 0) await recordAccountUpdated(tx, account.user_id, now());
+      });
+      // The first code goes out at once; if the phone's limits hold it back, the user resends.
+      if (account.status === 'new' && account.phone) {
+        await sendCode(services, account.user_id, account.phone);
+      }
+      return c.json(await view(account.user_id), 200);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/account/verification',
+      summary: 'Send a new SMS code to the profile’s phone',
+      responses: {
+        200: jsonResponse(VerificationSentSchema, 'A code was sent'),
+        ...commonErrors,
+        ...errorResponses(409),
+      },
+    }),
+    async (c) => {
+      const account = await ensureAccount(store, c.var.userId, now());
+      requireStatus(account, ['pending_verification', 'locked']);
+      const phone = account.phone as string;
+      const result = await sendCode(services, account.user_id, phone);
+      if (!result.sent) {
+        const message =
+          result.reason === 'resend_too_soon'
+            ? 'Wait before asking for another code.'
+            : 'Too many codes were sent to this phone; try again later.';
+        throw rateLimited(result.reason, message, result.retryAfterMs / 1000);
+      }
+      return c.json(
+        {
+          phone: maskPhone(phone),
+          expiresAt: new Date(result.expiresAt).toISOString(),
+          resendAvailableAt: new Date(result.resendAvailableAt).toISOString(),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/account/verification/check',
+      summary: 'Activate payments with the SMS code',
+      request: jsonBody(CodeInput),
+      responses: { ...accountResponse, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const { code } = c.req.valid('json');
+      const userId = c.var.userId;
+      const result = await store.transaction(async (tx) => {
+        const account = await ensureAccount(tx, userId, now());
+        requireStatus(account, ['pending_verification']);
+        const outcome = await checkCode(tx, services, userId, account.phone as string, code);
+        if (outcome === 'ok') {
+          await tx.run(
+            `UPDATE accounts SET status = 'active', verified_at = ?, pin_failures = 0, updated_at = ?
+             WHERE user_id = ?`,
+            [now(), now(), userId],
+          );
+          await recordAccountUpdated(tx, userId, now());
+        }
+        return outcome;
+      });
+      if (result !== 'ok') throw codeRejected(result);
+      // Money that waited for this person can now reach them.
+      await releaseAwaiting(services, userId);
+      return c.json(await view(userId), 200);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/account/unlock',
+      summary: 'Unlock with an SMS code and a new PIN',
+      request: jsonBody(UnlockInput),
+      responses: { ...accountResponse, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const { code, pin } = c.req.valid('json');
+      const userId = c.var.userId;
+      const pinHash = await newPinHash(pin);
+      const result = await store.transaction(async (tx) => {
+        const account = await ensureAccount(tx, userId, now());
+        requireStatus(account, ['locked']);
+        const outcome = await checkCode(tx, services, userId, account.phone as string, code);
+        if (outcome === 'ok') {
+          await tx.run(
+            `UPDATE accounts SET status = 'active', pin_hash = ?, pin_failures = 0, updated_at = ?
+             WHERE user_id = ?`,
+            [pinHash, now(), userId],
+          );
+          await recordAccountUpdated(tx, userId, now());
+        }
+        return outcome;
+      });
+      if (result !== 'ok') throw codeRejected(result);
+      // Money that waited for this person can now reach them.
+      await releaseAwaiting(services, userId);
+      return c.json(await view(userId), 200);
+    },
+  );
+}
+
+/** Card tokens are made by the card frame, on Settle's origin, without a user token. */
+export function cardTokenRoutes(app: OpenAPIHono, services: Services) {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/card-tokens',
+      summary: 'Turn a card into a single-use token (called by the card frame only)',
+      tags: ['Card frame'],
+      request: jsonBody(CardTokenInput),
+      responses: {
+        201: jsonResponse(CardTokenSchema, 'The token, with what the chat app may show'),
+        400: commonErrors[400],
+        429: commonErrors[429],
+      },
+    }),
+    async (c) => c.json(await tokenizeCard(services, c.req.valid('json')), 201),
+  );
+}
+
+const codeRejected = (result: 'wrong' | 'expired') =>
+  result === 'wrong'
+    ? invalid('code_incorrect', 'That code is not right.', 'code')
+    : invalid(
+        'code_expired',
+        'This code expired or was tried too often: ask for a new one.',
+        'code',
+      );
+
+const authenticationFailed = (result: 'wrong' | 'locked') =>
+  result === 'locked'
+    ? forbidden('account_locked', 'This account is locked: verify by SMS and choose a new PIN.')
+    : forbidden('authentication_failed', 'Authentication failed.');

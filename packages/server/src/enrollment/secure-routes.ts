@@ -1,0 +1,71 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { forbidden } from '../http/errors.js';
+import { commonErrors, jsonResponse } from '../http/schemas.js';
+import type { Services } from '../services.js';
+import { accountView, getAccount, recordAccountUpdated } from './accounts.js';
+import { AccountSchema } from './schemas.js';
+
+/**
+ * "Secure my account" (SPEC: Anti-fraud): for a user who fears their phone or PIN is in
+ * someone else's hands. Every token issued so far stops working, and payments stay locked
+ * until the user re-verifies by SMS and chooses a new PIN (`POST /v1/account/unlock`).
+ */
+export function secureRoutes(
+  app: OpenAPIHono,
+  services: Services,
+  revocations: ReturnType<typeof revocationCheck>,
+) {
+  const { store } = services;
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/account/secure',
+      tags: ['Enrollment'],
+      security: [{ userToken: [] }],
+      summary: 'Secure my account: revoke sessions, lock payments until re-verified by SMS',
+      responses: { 200: jsonResponse(AccountSchema, 'The locked account'), ...commonErrors },
+    }),
+    async (c) => {
+      const userId = c.var.userId;
+      const now = services.now();
+      await store.transaction(async (tx) => {
+        const changed = await tx.run(
+          `UPDATE accounts SET status = CASE WHEN status IN ('active', 'locked') THEN 'locked' ELSE status END,
+           tokens_valid_after = ?, updated_at = ? WHERE user_id = ?`,
+          [now, now, userId],
+        );
+        if (changed.changes > 0) await recordAccountUpdated(tx, userId, now);
+      });
+      revocations.forget(userId);
+      const account = await getAccount(store, userId);
+      if (account?.status === 'frozen')
+        throw forbidden('account_frozen', 'This account is frozen. Contact support.');
+      services.log({ event: 'account.secured', userId });
+      return c.json(await accountView(store, userId, account, services.limits), 200);
+    },
+  );
+}
+
+/**
+ * Whether a token issued at `issuedAt` (s) was revoked by "secure my account". Answers are
+ * cached for a second: a revocation reaches every server process within that.
+ */
+export function revocationCheck(services: Services) {
+  const cache = new Map<string, { validAfter: number; until: number }>();
+  const isRevoked = async (userId: string, issuedAt: number) => {
+    const now = services.now();
+    let entry = cache.get(userId);
+    if (!entry || entry.until < now) {
+      const row = await services.store.get<{ tokens_valid_after: number | null }>(
+        'SELECT tokens_valid_after FROM accounts WHERE user_id = ?',
+        [userId],
+      );
+      entry = { validAfter: Number(row?.tokens_valid_after ?? 0), until: now + 1000 };
+      if (cache.size > 100_000) cache.clear();
+      cache.set(userId, entry);
+    }
+    // Tokens minted in the second of the revocation stay valid: `iat` has one-second steps.
+    return issuedAt < Math.floor(entry.validAfter / 1000);
+  };
+  return { isRevoked, forget: (userId: string) => cache.delete(userId) };
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enroll, FR_CARD, type TestApp, testApp } from '../testing/platform.js';
+import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+
+describe.each(await storeKinds())('SMS codes and PINs on the %s store', (kind) => {
+  let db: TestStore;
+  let t: TestApp;
+  beforeAll(async () => {
+    db = await openTestStore(kind);
+    t = await testApp(db.store);
+  });
+  afterAll(() => db.cleanup());
+
+  /** Enrolls up to the SMS step; the first code has been sent. */
+  async function upToCode(userId: string, phone: string) {
+    await t.call(userId, 'PUT', '/v1/account/profile', {
+      legalName: 'Test User',
+      country: 'FR',
+      phone,
+    });
+    const { body } = await t.call(null, 'POST', '/v1/card-tokens', {
+      number: FR_CARD,
+      expMonth: 12,
+      expYear: new Date().getFullYear() + 2,
+      cvc: '123',
+    });
+    await t.call(userId, 'POST', '/v1/account/card', { token: body.token });
+    await t.call(userId, 'PUT', '/v1/account/pin', { pin: '914273' });
+  }
+  const check = (userId: string, code: string) =>
+    t.call(userId, 'POST', '/v1/account/verification/check', { code });
+  const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  it('kills a code after 5 wrong tries, even if the 6th is right', async () => {
+    await upToCode('u1', '+33610000001');
+    const code = (await t.lastCode('+33610000001')) as string;
+    for (let i = 0; i < 5; i++) {
+      const res = await check('u1', wrongCode(code));
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('code_incorrect');
+    }
+    const late = await check('u1', code);
+    expect(late.status).toBe(400);
+    expect(late.body.error.code).toBe('code_expired');
+    expect((await t.call('u1', 'GET', '/v1/account')).body.status).toBe('pending_verification');
+  });
+
+  it('gives no more than 5 tries to concurrent guesses', async () => {
+    await upToCode('u2', '+33610000002');
+    const code = (await t.lastCode('+33610000002')) as string;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => check('u2', wrongCode(code))),
+    );
+    expect(results.filter((r) => r.body.error.code === 'code_incorrect')).toHaveLength(5);
+    expect((await check('u2', code)).body.error.code).toBe('code_expired');
+  });
+
+  it('expires a code after 10 minutes', async () => {
+    await upToCode('u3', '+33610000003');
+    const code = (await t.lastCode('+33610000003')) as string;
+    t.clock.now += 10 * 60_000 + 1;
+    expect((await check('u3', code)).body.error.code).toBe('code_expired');
+  });
+
+  it('resends not before 30 s and at most 5 times an hour per phone', async () => {
+    await upToCode('u4', '+33610000004');
+    const tooSoon = await t.call('u4', 'POST', '/v1/account/verification');
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.body.error.code).toBe('resend_too_soon');
+    expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(tooSoon.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+
+    for (let i = 0; i < 4; i++) {
+      t.clock.now += 31_000;
+      const res = await t.call('u4', 'POST', '/v1/account/verification');
+      expect(res.status).toBe(200);
+      expect(res.body.phone).toBe('+33 •••••••04');
+    }
+    t.clock.now += 31_000;
+    const capped = await t.call('u4', 'POST', '/v1/account/verification');
+    expect(capped.status).toBe(429);
+    expect(capped.body.error.code).toBe('too_many_codes');
+    const wait = Number(capped.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(30 * 60);
+
+    // The limit is the phone's: another account with the same number is held too.
+    await upToCode('u4-twin', '+33610000004');
+    const twin = await t.call('u4-twin', 'POST', '/v1/account/verification');
+    expect(twin.status).toBe(429);
+
+    t.clock.now += wait * 1000;
+    expect((await t.call('u4', 'POST', '/v1/account/verification')).status).toBe(200);
+    // Only the newest code works.
+    const code = (await t.lastCode('+33610000004')) as string;
+    expect((await check('u4', code)).body.status).toBe('active');
+  });
+
+  it('locks the account after 5 wrong PINs in a row, and unlocks with SMS and a new PIN', async () => {
+    const phone = await enroll(t, 'u5', { phone: '+33610000005' });
+    for (let i = 0; i < 4; i++) {
+      const res = await t.call('u5', 'PUT', '/v1/account/pin', {
+        pin: '508162',
+        currentPin: '111333',
+      });
+      expect(res.body.error.code).toBe('authentication_failed');
+    }
+    const fifth = await t.call('u5', 'PUT', '/v1/account/pin', {
+      pin: '508162',
+      currentPin: '111333',
+    });
+    expect(fifth.status).toBe(403);
+    expect(fifth.body.error.code).toBe('account_locked');
+    expect((await t.call('u5', 'GET', '/v1/account')).body).toMatchObject({
+      status: 'locked',
+      nextStep: 'unlock',
+    });
+    // Even the right PIN no longer works.
+    const right = await t.call('u5', 'PUT', '/v1/account/pin', {
+      pin: '508162',
+      currentPin: '914273',
+    });
+    expect(right.body.error.code).toBe('account_locked');
+
+    t.clock.now += 31_000;
+    expect((await t.call('u5', 'POST', '/v1/account/verification')).status).toBe(200);
+    const code = (await t.lastCode(phone)) as string;
+    const unlocked = await t.call('u5', 'POST', '/v1/account/unlock', { code, pin: '508162' });
+    expect(unlocked.status).toBe(200);
+    expect(unlocked.body.status).toBe('active');
+    const changed = await t.call('u5', 'PUT', '/v1/account/pin', {
+      pin: '736251',
+      currentPin: '508162',
+    });
+    expect(changed.status).toBe(200);
+  });
+
+  it('resets the count of wrong PINs after a right one', async () => {
+    await enroll(t, 'u6', { phone: '+33610000006' });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 4; i++) {
+        await t.call('u6', 'PUT', '/v1/account/pin', { pin: '508162', currentPin: '111333' });
+      }
+      const ok = await t.call('u6', 'PUT', '/v1/account/pin', {
+        pin: '914273',
+        currentPin: '914273',
+      });
+      expect(ok.status).toBe(200);
+    }
+    expect((await t.call('u6', 'GET', '/v1/account')).body.status).toBe('active');
+  });
+});

@@ -1,0 +1,78 @@
+import type { Sql } from '../store/store.js';
+
+/** The store channel telling listeners that a user has new events; the payload is the user id. */
+export const EVENTS_CHANNEL = 'settle_events';
+
+export type EventType = 'transfer.updated' | 'request.updated' | 'account.updated';
+
+/** An event as SSE subscribers and webhooks receive it. */
+export interface SettleEvent {
+  id: string;
+  type: string;
+  /** ISO 8601. */
+  createdAt: string;
+  data: unknown;
+}
+
+export interface EventRow {
+  seq: number;
+  id: string;
+  type: string;
+  data: string;
+  created_at: number;
+}
+
+export const eventJson = (row: Pick<EventRow, 'id' | 'type' | 'data' | 'created_at'>) =>
+  `{"id":${JSON.stringify(row.id)},"type":${JSON.stringify(row.type)},"createdAt":"${new Date(row.created_at).toISOString()}","data":${row.data}}`;
+
+/**
+ * Records an event inside the caller's transaction, with the state change it reports: one
+ * row per user (each user's `seq` goes up by one, without gaps) and one webhook outbox row.
+ * Subscribers are told after the commit; a rollback leaves no trace. The outbox row is
+ * written whether or not a webhook URL is configured, so that the outbox is the one source
+ * of truth; without a URL, the webhook worker discards rows instead of sending them.
+ * `data` must hold no secret: it goes to both users and to the platform.
+ *
+ * @example
+ * await store.transaction(async (tx) => {
+ *   await tx.run('UPDATE transfers SET status = ? WHERE id = ?', ['completed', id]);
+ *   await recordEvent(tx, { type: 'transfer.updated', userIds: [sender, recipient], data: view }, now());
+ * });
+ */
+export async function recordEvent(
+  tx: Sql,
+  event: { type: EventType | (string & {}); userIds: string[]; data: unknown },
+  now: number,
+): Promise<string> {
+  const id = `ev_${crypto.randomUUID().replaceAll('-', '')}`;
+  const data = JSON.stringify(event.data);
+  // Sorted, so that transactions for the same users take the sequence rows in the same order.
+  const userIds = [...new Set(event.userIds)].sort();
+  for (const userId of userIds) {
+    const row = (await tx.get<{ last_seq: number }>(
+      `INSERT INTO event_sequences (user_id, last_seq) VALUES (?, 1)
+       ON CONFLICT (user_id) DO UPDATE SET last_seq = event_sequences.last_seq + 1
+       RETURNING last_seq`,
+      [userId],
+    )) as { last_seq: number };
+    await tx.run(
+      'INSERT INTO events (user_id, seq, id, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [userId, Number(row.last_seq), id, event.type, data, now],
+    );
+    await tx.notify(EVENTS_CHANNEL, userId);
+  }
+  await tx.run(
+    `INSERT INTO webhook_outbox (id, payload, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, 0, ?, ?)`,
+    [id, eventJson({ id, type: event.type, data, created_at: now }), now, now],
+  );
+  return id;
+}
+
+/** A user's events after `seq`, oldest first. */
+export const eventsAfter = (sql: Sql, userId: string, seq: number, limit: number) =>
+  sql.all<EventRow>(
+    `SELECT seq, id, type, data, created_at FROM events WHERE user_id = ? AND seq > ?
+     ORDER BY seq LIMIT ?`,
+    [userId, seq, limit],
+  );

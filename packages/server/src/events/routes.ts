@@ -1,0 +1,59 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { CLOCK_SKEW_S } from '../auth/user-token.js';
+import { commonErrors } from '../http/schemas.js';
+import type { Services } from '../services.js';
+import { KEEP_ALIVE_MS, streamEvents } from './stream.js';
+
+const Seq = z
+  .string()
+  .regex(/^\d{1,15}$/, 'Expected the `id` of the last event received (a whole number).');
+
+const description = `Server-sent events (\`text/event-stream\`) for the current user: first the events
+after \`Last-Event-ID\` (or \`lastEventId\`), then new ones as they happen, each once and in order.
+Each message has \`id\` (the user's event sequence number), \`event\` (the type:
+\`transfer.updated\`, \`request.updated\`, \`account.updated\`) and \`data\`, a JSON event
+\`{ id, type, createdAt, data }\`. A comment line is sent every ${KEEP_ALIVE_MS / 1000} s. The stream
+ends when the user token expires: reconnect with a new token and \`Last-Event-ID\`.`;
+
+/** `GET /v1/events`: the live events of the current user (docs/events.md). */
+export function eventRoutes(app: OpenAPIHono, services: Services) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/events',
+      summary: 'Live events of the current user (server-sent events)',
+      description,
+      tags: ['Events'],
+      security: [{ userToken: [] }],
+      request: {
+        headers: z.object({ 'last-event-id': Seq.optional() }),
+        query: z.object({
+          lastEventId: Seq.optional().openapi({
+            description: 'Resume after this event id, when the Last-Event-ID header cannot be set.',
+          }),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'An endless stream of events',
+          content: { 'text/event-stream': { schema: z.string() } },
+        },
+        ...commonErrors,
+      },
+    }),
+    (c) => {
+      // The header wins: EventSource sends it on reconnection, with the newest id.
+      const after = Number(
+        c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0,
+      );
+      const { userId, tokenExpiresAt } = c.var;
+      // As long as the token would be accepted, skew included: not a moment longer.
+      const lifetimeMs = (tokenExpiresAt + CLOCK_SKEW_S) * 1000 - services.now();
+      return streamSSE(c, async (stream) => {
+        c.req.raw.signal.addEventListener('abort', () => stream.abort());
+        await streamEvents(stream, services, { userId, after, lifetimeMs });
+      });
+    },
+  );
+}

@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorBody } from '../http/errors.js';
+import { readDevOutbox } from '../sms.js';
+import { enroll, FR_CARD, mintToken, type TestApp, testApp } from '../testing/platform.js';
+import { listenHttp, openEvents } from '../testing/sse.js';
+import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+import { recordEvent } from './events.js';
+
+const profile = { legalName: 'Alice Martin', country: 'FR', phone: '+33612345678' };
+
+describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
+  let db: TestStore;
+  let t: TestApp;
+  let http: Awaited<ReturnType<typeof listenHttp>>;
+  beforeAll(async () => {
+    db = await openTestStore(kind);
+    t = await testApp(db.store);
+    http = await listenHttp(t.app);
+  });
+  afterAll(async () => {
+    await http.close();
+    await db.cleanup();
+  });
+
+  const connect = async (userId: string, headers?: Record<string, string>, on = { t, http }) => {
+    const token = await mintToken(on.t.keys, userId, { iat: Math.floor(on.t.clock.now / 1000) });
+    const res = await openEvents(`${on.http.url}/v1/events`, token, headers);
+    expect(res.status).toBe(200);
+    return res.messages as NonNullable<typeof res.messages>;
+  };
+  const record = (userIds: string[], data: object) =>
+    db.store.transaction((tx) =>
+      recordEvent(tx, { type: 'transfer.updated', userIds, data }, t.clock.now),
+    );
+
+  it('delivers an account change to the owner’s open stream within a second', async () => {
+    const events = await connect('alice');
+    const res = await t.call('alice', 'PUT', '/v1/account/profile', profile);
+    expect(res.status).toBe(200);
+    const [message] = await events.take(1, 1000);
+    expect(message).toMatchObject({ id: '1', event: 'account.updated' });
+    expect(JSON.parse(message?.data as string)).toEqual({
+      id: expect.stringMatching(/^ev_/),
+      type: 'account.updated',
+      createdAt: new Date(t.clock.now).toISOString(),
+      data: res.body,
+    });
+    events.close();
+  });
+
+  it('follows enrollment step by step, and no event holds a card number, PIN or code', async () => {
+    const events = await connect('erin');
+    const phone = '+33698765432';
+    await enroll(t, 'erin', { phone, pin: '583920', card: FR_CARD });
+    const steps = (await events.take(4)).map((m) => JSON.parse(m.data).data);
+    expect(steps.map((a) => [a.status, a.nextStep])).toEqual([
+      ['new', 'card'],
+      ['new', 'pin'],
+      ['pending_verification', 'verification'],
+      ['active', null],
+    ]);
+    // Five wrong PINs lock the account: the user's pages learn it at once.
+    for (let i = 0; i < 5; i++) {
+      await t.call('erin', 'PUT', '/v1/account/pin', { pin: '275913', currentPin: '246810' });
+    }
+    const [locked] = await events.take(1);
+    expect(JSON.parse(locked?.data as string).data).toMatchObject({
+      status: 'locked',
+      nextStep: 'unlock',
+    });
+    const code = (await readDevOutbox(db.store))
+      .find((m) => m.phone === phone)
+      ?.body.match(/\d{6}/)?.[0];
+    expect(code).toMatch(/^\d{6}$/);
+    const stored = await db.store.all<{ text: string }>(
+      `SELECT data AS text FROM events WHERE user_id = 'erin'
+       UNION ALL SELECT payload AS text FROM webhook_outbox`,
+    );
+    const text = stored.map((r) => r.text).join('\n');
+    expect(stored.length).toBeGreaterThanOrEqual(10);
+    for (const secret of [FR_CARD, '583920', '275913', '246810', code, phone]) {
+      expect(text).not.toContain(secret);
+    }
+    events.close();
+  });
+
+  it('resumes after Last-Event-ID with every missed event once and in order, then live ones', async () => {
+    await db.store.transaction(async (tx) => {
+      for (let n = 1; n <= 250; n++) {
+        await recordEvent(tx, { type: 'transfer.updated', userIds: ['rita'], data: { n } }, 1);
+      }
+    });
+    const events = await connect('rita', { 'Last-Event-ID': '20' });
+    const missed = await events.take(230);
+    expect(missed.map((m) => Number(m.id))).toEqual(missed.map((_, i) => 21 + i));
+    expect(missed.map((m) => JSON.parse(m.data).data.n)).toEqual(missed.map((_, i) => 21 + i));
+    await record(['rita'], { n: 251 });
+    expect((await events.take(1))[0]?.id).toBe('251');
+    expect(await events.next(200)).toBeUndefined();
+    events.close();
+  });
+
+  it('takes lastEventId from the query, and the header over it', async () => {
+    for (let n = 1; n <= 5; n++) await record(['quinn'], { n });
+    const token = await mintToken(t.keys, 'quinn', { iat: Math.floor(t.clock.now / 1000) });
+    const query = await openEvents(`${http.url}/v1/events?lastEventId=3`, token);
+    expect((await query.messages?.take(2))?.map((m) => m.id)).toEqual(['4', '5']);
+    query.messages?.close();
+    const both = await openEvents(`${http.url}/v1/events?lastEventId=1`, token, {
+      'Last-Event-ID': '4',
+    });
+    expect((await both.messages?.take(1))?.map((m) => m.id)).toEqual(['5']);
+    expect(await both.messages?.next(200)).toBeUndefined();
+    both.messages?.close();
+  });
+
+  it('sends each event once and in order while many transactions commit at once', async () => {
+    const events = await connect('zed');
+    await Promise.all(Array.from({ length: 50 }, (_, n) => record(['zed', `peer${n}`], { n })));
+    const received = await events.take(50);
+    expect(received.map((m) => m.id)).toEqual(received.map((_, i) => String(i + 1)));
+    expect(new Set(received.map((m) => JSON.parse(m.data).data.n)).size).toBe(50);
+    expect(await events.next(200)).toBeUndefined();
+    events.close();
+  });
+
+  it('never sends a user another user’s events', async () => {
+    const vera = await connect('vera');
+    const walt = await connect('walt');
+    await record(['walt'], { to: 'walt' });
+    await record(['vera', 'walt'], { to: 'both' });
+    await record(['walt'], { to: 'walt' });
+    const veraGot = await vera.take(1);
+    expect(veraGot.map((m) => [m.id, JSON.parse(m.data).data.to])).toEqual([['1', 'both']]);
+    expect((await walt.take(3)).map((m) => JSON.parse(m.data).data.to)).toEqual([
+      'walt',
+      'both',
+      'walt',
+    ]);
+    expect(await vera.next(200)).toBeUndefined();
+    vera.close();
+    walt.close();
+  });
+
+  it.each(['abc', '-1', '1.5', '9999999999999999'])(
+    'refuses Last-Event-ID %j with 400',
+    async (value) => {
+      const token = await mintToken(t.keys, 'alice', { iat: Math.floor(t.clock.now / 1000) });
+      const res = await openEvents(`${http.url}/v1/events`, token, { 'Last-Event-ID': value });
+      expect(res.status).toBe(400);
+      expect(res.error?.error).toMatchObject({
+        type: 'invalid_request_error',
+        code: 'parameter_invalid',
+        param: 'last-event-id',
+      });
+    },
+  );
+
+  it('requires a user token', async () => {
+    const res = await fetch(`${http.url}/v1/events`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as ErrorBody).error.type).toBe('authentication_error');
+  });
+
+  it('ends the stream when the user token expires', async () => {
+    // Accepted for one more second at most: expired 59 s ago, with 60 s of clock skew allowed.
+    const iat = Math.floor(t.clock.now / 1000) - 600 - 59;
+    const token = await mintToken(t.keys, 'tara', { iat, ttl: 600 });
+    const res = await openEvents(`${http.url}/v1/events`, token);
+    expect(res.status).toBe(200);
+    await expect(res.messages?.next(3000)).rejects.toThrow('The event stream ended.');
+    t.clock.now += 2000;
+    expect((await openEvents(`${http.url}/v1/events`, token)).status).toBe(401);
+  });
+
+  it('stops listening when the client goes away', async () => {
+    let listening = 0;
+    const store = {
+      ...db.store,
+      async listen(channel: string, onMessage: (payload: string) => void) {
+        const unlisten = await db.store.listen(channel, onMessage);
+        listening++;
+        return async () => {
+          listening--;
+          await unlisten();
+        };
+      },
+    };
+    const counted = await testApp(store);
+    const server = await listenHttp(counted.app);
+    try {
+      const events = await connect('yann', {}, { t: counted, http: server });
+      await until(() => listening === 1);
+      events.close();
+      await until(() => listening === 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  // Registered for PostgreSQL only: processes share events through LISTEN/NOTIFY.
+  if (kind === 'postgres') {
+    it('reaches a stream served by another process on the same database', async () => {
+      const other = await db.openAgain();
+      const b = await testApp(other);
+      const httpB = await listenHttp(b.app);
+      try {
+        const events = await connect('xena', {}, { t: b, http: httpB });
+        await t.call('xena', 'PUT', '/v1/account/profile', profile);
+        const [message] = await events.take(1, 1000);
+        expect(message).toMatchObject({ id: '1', event: 'account.updated' });
+        events.close();
+      } finally {
+        await httpB.close();
+        await other.close();
+      }
+    });
+  }
+});
+
+/** Resolves when `check` holds, checking every 10 ms for up to 2 s. */
+async function until(check: () => boolean) {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}

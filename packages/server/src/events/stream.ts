@@ -1,0 +1,78 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { SSEStreamingApi } from 'hono/streaming';
+import type { Services } from '../services.js';
+import { eventJson, eventsAfter } from './events.js';
+
+export const KEEP_ALIVE_MS = 15_000;
+const PAGE = 100;
+
+/**
+ * Streams a user's events after `after` (a `seq`), then new ones as they commit, each once
+ * and in order, until the client goes away or `lifetimeMs` (the token's) has passed. Wakes only say "look again": every pass reads
+ * the store from the last `seq` sent, so a missed or duplicate wake changes nothing, and
+ * each keep-alive also looks again, in case a notification was lost with a connection.
+ */
+export async function streamEvents(
+  stream: SSEStreamingApi,
+  services: Pick<Services, 'store' | 'events' | 'log'>,
+  { userId, after, lifetimeMs }: { userId: string; after: number; lifetimeMs: number },
+) {
+  const { store, events, log } = services;
+  const closed = new AbortController();
+  stream.onAbort(() => closed.abort());
+  let last = after;
+  let again = false;
+  let running = false;
+  const failed = (error: unknown) => {
+    log({ event: 'events.stream_failed', userId, error: (error as Error).name });
+    stream.abort();
+  };
+
+  // One pass at a time; a wake during a pass asks for another. `running` is cleared in the
+  // same step as the last look at `again`, so no wake falls between the two.
+  const pass = async () => {
+    try {
+      while (again && !closed.signal.aborted) {
+        again = false;
+        const rows = await eventsAfter(store, userId, last, PAGE);
+        for (const row of rows) {
+          if (closed.signal.aborted) return;
+          await stream.writeSSE({ id: String(row.seq), event: row.type, data: eventJson(row) });
+          last = row.seq;
+        }
+        if (rows.length === PAGE) again = true;
+      }
+    } catch (error) {
+      failed(error);
+    } finally {
+      running = false;
+    }
+  };
+  const wake = () => {
+    again = true;
+    if (running) return;
+    running = true;
+    void pass();
+  };
+
+  // If the store cannot listen, the stream ends at once and the client retries later.
+  const unsubscribe = await events.subscribe(userId, wake).catch(failed);
+  if (!unsubscribe) return;
+  try {
+    await stream.write(': connected\n\n');
+    wake();
+    const endAt = performance.now() + lifetimeMs;
+    while (!closed.signal.aborted) {
+      const left = endAt - performance.now();
+      await delay(Math.max(0, Math.min(KEEP_ALIVE_MS, left)), undefined, {
+        signal: closed.signal,
+      }).catch(() => undefined);
+      if (closed.signal.aborted || left <= KEEP_ALIVE_MS) break;
+      await stream.write(': keep-alive\n\n');
+      wake();
+    }
+  } finally {
+    closed.abort();
+    unsubscribe();
+  }
+}

@@ -1,0 +1,201 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+import { recordEvent } from './events.js';
+import { createWebhookWorker, RETRY_DELAYS_MS } from './webhooks.js';
+
+const secret = `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;
+
+/** The platform's endpoint: a real HTTP server that answers with the statuses it is given. */
+async function receiver() {
+  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+  const statuses: number[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(statuses.shift() ?? 204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/settle`,
+    received,
+    statuses,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
+  let db: TestStore;
+  let platform: Awaited<ReturnType<typeof receiver>>;
+  const clock = { now: Date.now() };
+  const logs: string[] = [];
+  const worker = (
+    webhooks: { url: string; secret: string } | undefined = { url: platform.url, secret },
+  ) =>
+    createWebhookWorker({
+      store: db.store,
+      webhooks,
+      now: () => clock.now,
+      log: (line) => logs.push(JSON.stringify(line)),
+      random: () => 0.5,
+    });
+  const record = (userIds: string[], data: object) =>
+    db.store.transaction((tx) =>
+      recordEvent(tx, { type: 'transfer.updated', userIds, data }, clock.now),
+    );
+  const outbox = (id: string) =>
+    db.store.get<{
+      attempts: number;
+      delivered_at: number | null;
+      failed_at: number | null;
+      next_attempt_at: number;
+      last_error: string | null;
+    }>(
+      'SELECT attempts, delivered_at, failed_at, next_attempt_at, last_error FROM webhook_outbox WHERE id = ?',
+      [id],
+    );
+
+  beforeAll(async () => {
+    db = await openTestStore(kind);
+    platform = await receiver();
+  });
+  beforeEach(async () => {
+    // Each test starts with an empty outbox and receiver.
+    await db.store.run('DELETE FROM webhook_outbox');
+    platform.received.length = 0;
+    platform.statuses.length = 0;
+  });
+  afterAll(async () => {
+    await platform.close();
+    await db.cleanup();
+  });
+
+  it('POSTs the event with a Standard Webhooks signature the official library verifies', async () => {
+    const id = await record(['ana', 'ben'], { amount: { value: 2050, currency: 'EUR' } });
+    expect(await worker().deliverDue()).toBe(1);
+    expect(platform.received).toHaveLength(1);
+    const [{ headers, body }] = platform.received as [(typeof platform.received)[0]];
+    expect(headers['webhook-id']).toBe(id);
+    expect(headers['content-type']).toBe('application/json');
+    const event = new Webhook(secret).verify(body, headers as Record<string, string>);
+    expect(event).toEqual({
+      id,
+      type: 'transfer.updated',
+      createdAt: new Date(clock.now).toISOString(),
+      data: { amount: { value: 2050, currency: 'EUR' } },
+    });
+    const otherSecret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(() =>
+      new Webhook(otherSecret).verify(body, headers as Record<string, string>),
+    ).toThrow();
+    expect(await outbox(id)).toMatchObject({ attempts: 1, delivered_at: clock.now });
+    // Delivered messages are not sent again.
+    expect(await worker().deliverDue()).toBe(0);
+  });
+
+  it('retries after a 500 with backoff, with the same webhook-id, until a 2xx', async () => {
+    const id = await record(['ana'], { n: 1 });
+    platform.statuses.push(500);
+    await worker().deliverDue();
+    expect(await outbox(id)).toMatchObject({
+      attempts: 1,
+      delivered_at: null,
+      last_error: 'HTTP 500',
+      next_attempt_at: clock.now + (RETRY_DELAYS_MS[0] as number),
+    });
+    // Not due yet.
+    expect(await worker().deliverDue()).toBe(0);
+    clock.now += RETRY_DELAYS_MS[0] as number;
+    expect(await worker().deliverDue()).toBe(1);
+    expect(await outbox(id)).toMatchObject({
+      attempts: 2,
+      delivered_at: clock.now,
+      last_error: null,
+    });
+    expect(platform.received.map((r) => r.headers['webhook-id'])).toEqual([id, id]);
+    for (const { body, headers } of platform.received) {
+      expect(() =>
+        new Webhook(secret).verify(body, headers as Record<string, string>),
+      ).not.toThrow();
+    }
+  });
+
+  it('gives up after about a day of failures, and counts an unreachable URL as one', async () => {
+    const id = await record(['ana'], { n: 2 });
+    const total = RETRY_DELAYS_MS.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(20 * 3_600_000);
+    expect(total).toBeLessThan(25 * 3_600_000);
+    const closed = await receiver();
+    await closed.close();
+    for (const delay of [...RETRY_DELAYS_MS, 0]) {
+      expect(await worker({ url: closed.url, secret }).deliverDue()).toBe(1);
+      clock.now += delay;
+    }
+    expect(await outbox(id)).toMatchObject({
+      attempts: RETRY_DELAYS_MS.length + 1,
+      delivered_at: null,
+      failed_at: expect.any(Number),
+      last_error: 'TypeError',
+    });
+    expect(await worker().deliverDue()).toBe(0);
+  });
+
+  it('delivers each message once when several workers share the store', async () => {
+    const ids = await Promise.all(Array.from({ length: 10 }, (_, n) => record([`u${n}`], { n })));
+    const counts = await Promise.all([
+      worker().deliverDue(),
+      worker().deliverDue(),
+      worker().deliverDue(),
+    ]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(platform.received.map((r) => r.headers['webhook-id']).sort()).toEqual([...ids].sort());
+  });
+
+  it('once started, sends a committed event without waiting for the next poll', async () => {
+    const running = createWebhookWorker({
+      store: db.store,
+      webhooks: { url: platform.url, secret },
+      now: () => clock.now,
+      pollMs: 60_000,
+    });
+    running.start();
+    try {
+      // Let the first pass find the outbox empty.
+      await new Promise((r) => setTimeout(r, 100));
+      const id = await record(['ana'], { n: 3 });
+      for (let i = 0; i < 100 && platform.received.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(platform.received.map((r) => r.headers['webhook-id'])).toEqual([id]);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('without a webhook URL, sends nothing and closes the messages', async () => {
+    const id = await record(['ana'], { n: 4 });
+    const off = createWebhookWorker({ store: db.store, now: () => clock.now });
+    expect(await off.deliverDue()).toBe(0);
+    expect(platform.received).toEqual([]);
+    expect(await outbox(id)).toMatchObject({ failed_at: clock.now, last_error: 'webhooks_off' });
+  });
+
+  it('never logs the secret, the URL or the payload', () => {
+    const text = logs.join('\n');
+    expect(text).toContain('webhook.delivered');
+    expect(text).toContain('webhook.failed');
+    expect(text).toContain('webhook.gave_up');
+    expect(text).not.toContain(secret.slice(6, 20));
+    expect(text).not.toContain('127.0.0.1');
+    expect(text).not.toContain('2050');
+  });
+});

@@ -1,0 +1,210 @@
+import { Webhook } from 'standardwebhooks';
+import type { Store } from '../store/store.js';
+import { EVENTS_CHANNEL } from './events.js';
+
+/** Waits after each failed attempt: about 24 h in all, then the message is marked failed. */
+export const RETRY_DELAYS_MS = [
+  5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000,
+  28_800_000,
+];
+const TIMEOUT_MS = 10_000;
+// A claimed message is not claimed again before this, unless its attempt ended.
+const LEASE_MS = 60_000;
+const BATCH = 20;
+const KEEP_DONE_MS = 7 * 86_400_000;
+
+export interface WebhookWorkerOptions {
+  store: Store;
+  /** Without it, messages are marked failed (`webhooks_off`) instead of being sent. */
+  webhooks?: { url: string; secret: string } | undefined;
+  now?: () => number;
+  log?: (line: Record<string, unknown>) => void;
+  /** How often to look for due messages; new events are also sent as soon as they commit. */
+  pollMs?: number;
+  fetch?: typeof fetch;
+  /** 0..1, for the jitter of retry delays. */
+  random?: () => number;
+}
+
+export interface WebhookWorker {
+  start(): void;
+  /** Stops polling and waits for attempts in flight. */
+  stop(): Promise<void>;
+  /** Sends the messages due now, once; returns how many it attempted. */
+  deliverDue(): Promise<number>;
+}
+
+interface OutboxRow {
+  id: string;
+  payload: string;
+  next_attempt_at: number;
+}
+
+/**
+ * Sends the webhook outbox to the platform's URL, signed per Standard Webhooks, at least
+ * once: a message is marked delivered only after a 2xx answer. Several processes may run
+ * workers on one store: each claims a message by moving its `next_attempt_at` forward with
+ * a conditional UPDATE, which only one of them can win.
+ *
+ * @example
+ * const worker = createWebhookWorker({ store, webhooks: { url, secret } });
+ * worker.start();
+ * process.once('SIGTERM', () => worker.stop());
+ */
+export function createWebhookWorker({
+  store,
+  webhooks,
+  now = Date.now,
+  log = () => undefined,
+  pollMs = 1000,
+  fetch = globalThis.fetch,
+  random = Math.random,
+}: WebhookWorkerOptions): WebhookWorker {
+  const target = webhooks && { url: webhooks.url, signer: new Webhook(webhooks.secret) };
+  let lastPrune = 0;
+
+  async function attempt(
+    { url, signer }: NonNullable<typeof target>,
+    row: OutboxRow,
+    lease: number,
+    attempts: number,
+  ) {
+    let error: string;
+    try {
+      // The timestamp is for the receiver's replay window: always the wall clock.
+      const sentAt = new Date();
+      const res = await fetch(url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Settle-Webhooks/0.1',
+          'webhook-id': row.id,
+          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+          'webhook-signature': signer.sign(row.id, sentAt, row.payload),
+        },
+        body: row.payload,
+      });
+      await res.body?.cancel();
+      if (res.status >= 200 && res.status < 300) {
+        await store.run(
+          'UPDATE webhook_outbox SET delivered_at = ?, last_error = NULL WHERE id = ?',
+          [now(), row.id],
+        );
+        log({ event: 'webhook.delivered', id: row.id, attempts });
+        return;
+      }
+      error = `HTTP ${res.status}`;
+    } catch (e) {
+      // The name only (TimeoutError, TypeError): messages may quote the URL.
+      error = (e as Error).name;
+    }
+    const delay = RETRY_DELAYS_MS[attempts - 1];
+    const t = now();
+    // Only while the lease is still ours: another worker may have taken the message over.
+    await store.run(
+      `UPDATE webhook_outbox SET last_error = ?, next_attempt_at = ?, failed_at = ?
+       WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL`,
+      delay === undefined
+        ? [error, t, t, row.id, lease]
+        : [error, t + Math.round(delay * (0.8 + 0.4 * random())), null, row.id, lease],
+    );
+    log({
+      event: delay === undefined ? 'webhook.gave_up' : 'webhook.failed',
+      id: row.id,
+      attempts,
+      error,
+    });
+  }
+
+  async function deliverDue(): Promise<number> {
+    const t = now();
+    if (t - lastPrune > 3_600_000) {
+      lastPrune = t;
+      await store.run(
+        `DELETE FROM webhook_outbox WHERE created_at < ? AND (delivered_at IS NOT NULL OR failed_at IS NOT NULL)`,
+        [t - KEEP_DONE_MS],
+      );
+    }
+    if (!target) {
+      await store.run(
+        `UPDATE webhook_outbox SET failed_at = ?, last_error = 'webhooks_off'
+         WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?`,
+        [t, t],
+      );
+      return 0;
+    }
+    const due = await store.all<OutboxRow>(
+      `SELECT id, payload, next_attempt_at FROM webhook_outbox
+       WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+       ORDER BY next_attempt_at LIMIT ?`,
+      [t, BATCH],
+    );
+    const lease = t + LEASE_MS;
+    const claimed = await Promise.all(
+      due.map(async (row) => {
+        const won = await store.get<{ attempts: number }>(
+          `UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?
+           WHERE id = ? AND next_attempt_at = ? AND delivered_at IS NULL AND failed_at IS NULL
+           RETURNING attempts`,
+          [lease, row.id, row.next_attempt_at],
+        );
+        if (!won) return false;
+        await attempt(target, row, lease, Number(won.attempts));
+        return true;
+      }),
+    );
+    return claimed.filter(Boolean).length;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let unlisten: Promise<() => Promise<void>> | undefined;
+  let running: Promise<void> | undefined;
+  let busy = false;
+  let again = false;
+  let stopped = true;
+
+  // One pass at a time; a kick during a pass asks for another. `busy` is cleared in the
+  // same step as the last look at `again`, so no kick falls between the two.
+  const pass = async () => {
+    try {
+      while (again && !stopped) {
+        again = false;
+        clearTimeout(timer);
+        try {
+          if ((await deliverDue()) === BATCH) again = true;
+        } catch (error) {
+          log({ event: 'webhook.worker_failed', error: (error as Error).name });
+        }
+      }
+    } finally {
+      busy = false;
+      if (!stopped) timer = setTimeout(kick, pollMs);
+    }
+  };
+  const kick = () => {
+    again = true;
+    if (busy || stopped) return;
+    busy = true;
+    running = pass();
+  };
+
+  return {
+    deliverDue,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      unlisten = store.listen(EVENTS_CHANNEL, kick);
+      unlisten.catch((error: Error) => log({ event: 'webhook.listen_failed', error: error.name }));
+      kick();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await (await unlisten?.catch(() => undefined))?.();
+      unlisten = undefined;
+    },
+  };
+}

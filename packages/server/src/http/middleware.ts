@@ -1,0 +1,23 @@
+import type { MiddlewareHandler } from 'hono';
+
+/**
+ * One line per request: method, route, status, duration and request id. Never bodies,
+ * query strings or headers, which may carry card data, codes or tokens.
+ */
+export const accessLog = ({
+  log,
+}: {
+  log: (line: Record<string, unknown>) => void;
+}): MiddlewareHandler =>
+  async function accessLog(c, next) {
+    const start = performance.now();
+    await next();
+    log({
+      event: 'request',
+      method: c.req.method,
+      path: c.req.routePath === '/*' ? c.req.path.slice(0, 200) : c.req.routePath,
+      status: c.res.status,
+      ms: Math.round(performance.now() - start),
+      requestId: c.get('requestId'),
+    });
+  };

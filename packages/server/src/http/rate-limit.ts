@@ -1,0 +1,48 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { rateLimited } from './errors.js';
+
+export interface RateLimitOptions {
+  /** Requests allowed at once, refilled evenly over a minute. */
+  perMinute: number;
+  /** Whose bucket a request draws from. */
+  key: (c: Context) => string;
+  now: () => number;
+  /** The error code of the 429. */
+  code: string;
+  message: string;
+}
+
+const SWEEP_AT = 10_000;
+
+/**
+ * A token bucket per key, in this process's memory: `perMinute` requests at once, refilled
+ * evenly over a minute; beyond, 429 with `Retry-After`. Each server process keeps its own
+ * buckets, so limits that must hold across processes (PIN lockout, SMS sends) live in the store.
+ *
+ * @example
+ * app.use('/v1/authorizations', rateLimit({ perMinute: 20, key: (c) => c.var.userId, now, code, message }));
+ */
+export const rateLimit = ({
+  perMinute,
+  key,
+  now,
+  code,
+  message,
+}: RateLimitOptions): MiddlewareHandler => {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const level = (b: { tokens: number; at: number }, t: number) =>
+    Math.min(perMinute, b.tokens + ((t - b.at) * perMinute) / 60_000);
+  return async function rateLimit(c, next) {
+    const id = key(c);
+    const t = now();
+    const bucket = buckets.get(id);
+    const tokens = bucket ? level(bucket, t) : perMinute;
+    if (tokens < 1) throw rateLimited(code, message, ((1 - tokens) * 60) / perMinute);
+    if (!bucket && buckets.size >= SWEEP_AT) {
+      // Full buckets carry no memory worth keeping.
+      for (const [k, b] of buckets) if (level(b, t) >= perMinute) buckets.delete(k);
+    }
+    buckets.set(id, { tokens: tokens - 1, at: t });
+    await next();
+  };
+};

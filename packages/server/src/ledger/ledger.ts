@@ -1,0 +1,85 @@
+import type { Sql } from '../store/store.js';
+
+/**
+ * The ledger's accounts, per currency. Money enters from a user's card (`funding`), waits in
+ * `clearing` while in flight or held for a recipient, and leaves to a user's card (`payout`).
+ */
+export const ledgerAccount = {
+  funding: (userId: string, currency: string) => `funding:${currency}:${userId}`,
+  payout: (userId: string, currency: string) => `payout:${currency}:${userId}`,
+  clearing: (currency: string) => `clearing:${currency}`,
+};
+
+export type MovementState = 'pending' | 'posted' | 'voided';
+
+export interface Movement {
+  id: string;
+  transferId: string;
+  debit: string;
+  credit: string;
+  amount: number;
+  currency: string;
+}
+
+const entry = `INSERT INTO ledger_entries (movement_id, seq, account, phase, amount, currency, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * Reserves a movement: two pending entries that sum to zero. Creating the same movement id
+ * twice is a no-op, so a resumed step cannot reserve twice.
+ */
+export async function reserve(tx: Sql, m: Movement, now: number): Promise<void> {
+  if (!Number.isSafeInteger(m.amount) || m.amount <= 0) {
+    throw new Error('ledger amounts are positive integers');
+  }
+  const created = await tx.run(
+    `INSERT INTO ledger_movements (id, transfer_id, debit_account, credit_account, amount, currency, state, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (id) DO NOTHING`,
+    [m.id, m.transferId, m.debit, m.credit, m.amount, m.currency, now],
+  );
+  if (created.changes === 0) return;
+  await tx.run(entry, [m.id, 1, m.debit, 'pending', -m.amount, m.currency, now]);
+  await tx.run(entry, [m.id, 2, m.credit, 'pending', m.amount, m.currency, now]);
+}
+
+/**
+ * Ends a pending movement: `posted` releases the reservation and books it for good, `voided`
+ * only releases it. Entries are never changed, only added. Returns false when the movement
+ * was not pending (already resolved), so callers can resolve idempotently.
+ */
+export async function resolve(
+  tx: Sql,
+  movementId: string,
+  state: 'posted' | 'voided',
+  now: number,
+): Promise<boolean> {
+  const m = await tx.get<{
+    debit_account: string;
+    credit_account: string;
+    amount: number;
+    currency: string;
+  }>(
+    `UPDATE ledger_movements SET state = ?, resolved_at = ? WHERE id = ? AND state = 'pending'
+     RETURNING debit_account, credit_account, amount, currency`,
+    [state, now, movementId],
+  );
+  if (!m) return false;
+  const amount = Number(m.amount);
+  await tx.run(entry, [movementId, 3, m.debit_account, 'pending', amount, m.currency, now]);
+  await tx.run(entry, [movementId, 4, m.credit_account, 'pending', -amount, m.currency, now]);
+  if (state === 'posted') {
+    await tx.run(entry, [movementId, 5, m.debit_account, 'posted', -amount, m.currency, now]);
+    await tx.run(entry, [movementId, 6, m.credit_account, 'posted', amount, m.currency, now]);
+  }
+  return true;
+}
+
+/** Posted and pending balance of one ledger account (credits positive). */
+export async function balance(sql: Sql, account: string) {
+  const rows = await sql.all<{ phase: string; total: number | null }>(
+    'SELECT phase, SUM(amount) AS total FROM ledger_entries WHERE account = ? GROUP BY phase',
+    [account],
+  );
+  const of = (phase: string) => Number(rows.find((r) => r.phase === phase)?.total ?? 0);
+  return { posted: of('posted'), pending: of('pending') };
+}

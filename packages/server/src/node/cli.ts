@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { createApp } from '../app.js';
+import { createWebhookWorker } from '../events/webhooks.js';
+import { checkLedger } from '../ledger/check.js';
+import { readDevOutbox } from '../sms.js';
+import { openStore, optionsFromEnv } from './config.js';
+import { loadDevSecrets, mintDevToken } from './dev-keys.js';
+
+const usage = `Usage: settle <command> [options]
+
+Commands:
+  serve [--port 8787] [--data .settle]   run the server (embedded store, or PostgreSQL
+                                         when DATABASE_URL is set)
+  token <userId> [--data .settle]        print a user token signed by the dev platform key
+  sms [--data .settle]                   print the dev SMS outbox, newest first
+  migrate [--data .settle]               apply database migrations
+  check [--data .settle]                 check the ledger's invariants (exit 2 if broken)
+
+Environment: DATABASE_URL, NODE_ENV=production, SETTLE_* (see docs/operations.md).`;
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '8787' },
+      data: { type: 'string', default: process.env.SETTLE_DATA ?? '.settle' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, arg] = positionals;
+  const dataDir = values.data;
+  if (values.help || !command) return console.log(usage);
+
+  switch (command) {
+    case 'serve': {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('Invalid --port.');
+      const store = await openStore(dataDir);
+      await store.migrate();
+      const options = await optionsFromEnv(store, dataDir);
+      const app = createApp(options);
+      // Resumes what a crash interrupted, then retries, pays out and expires in the background.
+      const jobs = app.jobs.start();
+      const webhooks = createWebhookWorker(options);
+      webhooks.start();
+      const server = serve(
+        { fetch: app.fetch, port, hostname: process.env.HOST ?? '127.0.0.1' },
+        (info) =>
+          console.log(`Settle server: http://localhost:${info.port} (${store.dialect} store)`),
+      );
+      const stop = () => {
+        server.close(
+          () =>
+            void Promise.all([webhooks.stop(), jobs.stop()])
+              .then(() => store.close())
+              .then(() => process.exit(0)),
+        );
+        // Live event streams never end by themselves: cut them after a grace period; their
+        // clients reconnect and resume with Last-Event-ID.
+        setTimeout(
+          () => 'closeAllConnections' in server && server.closeAllConnections(),
+          5000,
+        ).unref();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return;
+    }
+    case 'token': {
+      if (process.env.NODE_ENV === 'production') throw new Error('No dev key in production.');
+      if (!arg) throw new Error('Usage: settle token <userId>');
+      return console.log(await mintDevToken(await loadDevSecrets(dataDir), arg));
+    }
+    case 'sms': {
+      if (process.env.NODE_ENV === 'production') throw new Error('No dev outbox in production.');
+      const store = await openStore(dataDir);
+      await store.migrate();
+      for (const sms of await readDevOutbox(store)) {
+        console.log(`${new Date(sms.createdAt).toISOString()}  ${sms.phone}  ${sms.body}`);
+      }
+      return store.close();
+    }
+    case 'check': {
+      const store = await openStore(dataDir);
+      await store.migrate();
+      const report = await checkLedger(store);
+      console.log(
+        report.ok
+          ? `Ledger OK: ${report.movements} movements, ${report.entries} entries, all balanced.`
+          : `Ledger BROKEN:\n${report.problems.join('\n')}`,
+      );
+      await store.close();
+      if (!report.ok) process.exitCode = 2;
+      return;
+    }
+    case 'migrate': {
+      const store = await openStore(dataDir);
+      const applied = await store.migrate();
+      console.log(applied.length ? `Applied migrations ${applied.join(', ')}.` : 'Up to date.');
+      return store.close();
+    }
+    default:
+      throw new Error(`Unknown command "${command}".\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`settle: ${error.message}`);
+  process.exit(1);
+});

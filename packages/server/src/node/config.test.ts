@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { generateVaultKey } from '../crypto/vault.js';
+import { platformKeys } from '../testing/platform.js';
+import { openTestStore, pgUrl, storeKinds } from '../testing/stores.js';
+import { openStore, optionsFromEnv } from './config.js';
+import { loadDevSecrets, mintDevToken } from './dev-keys.js';
+
+describe('configuration from the environment', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'settle-config-'));
+  const db = await openTestStore('sqlite');
+  afterAll(async () => {
+    await db.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('in dev, generates a platform key once, private to the owner, that signs usable tokens', async () => {
+    const options = await optionsFromEnv(db.store, dir, {});
+    expect(statSync(join(dir, 'dev-secrets.json')).mode & 0o777).toBe(0o600);
+    expect((await loadDevSecrets(dir)).secretKey).toBe(options.platform.secretKeys[0]);
+    const app = createApp(options);
+    const token = await mintDevToken(await loadDevSecrets(dir), 'alice');
+    const res = await app.request('/v1/account', { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect((await app.request('/dev/sms')).status).toBe(200);
+  });
+
+  it('in production, refuses to start without configured keys', async () => {
+    await expect(optionsFromEnv(db.store, dir, { NODE_ENV: 'production' })).rejects.toThrow(
+      /SETTLE_PLATFORM_JWKS/,
+    );
+  });
+
+  it('in production, uses only the configured keys: no dev key, no dev routes', async () => {
+    const keys = await platformKeys();
+    const options = await optionsFromEnv(db.store, dir, {
+      NODE_ENV: 'production',
+      SETTLE_PLATFORM_ID: 'chat.example',
+      SETTLE_PLATFORM_JWKS: JSON.stringify({ keys: [keys.publicJwk] }),
+      SETTLE_SECRET_KEYS: 'sk_live_a,sk_live_b',
+      SETTLE_VAULT_KEYS: `old:${generateVaultKey()},new:${generateVaultKey()}`,
+      SETTLE_VAULT_ACTIVE_KEY: 'new',
+      SETTLE_HASH_SECRET: 'hash-secret',
+      SETTLE_ALLOWED_ORIGINS: 'https://chat.example',
+    });
+    expect(options.platform.secretKeys).toEqual(['sk_live_a', 'sk_live_b']);
+    expect(options.vault.activeKeyId).toBe('new');
+    expect(options.dev).toBe(false);
+    const app = createApp(options);
+    const devToken = await mintDevToken(await loadDevSecrets(dir), 'alice');
+    const res = await app.request('/v1/account', {
+      headers: { Authorization: `Bearer ${devToken}` },
+    });
+    expect(res.status).toBe(401);
+    expect((await app.request('/dev/sms')).status).toBe(404);
+  });
+
+  it('takes the webhook URL and secret together, and refuses a malformed secret', async () => {
+    const secret = `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;
+    const url = 'https://chat.example/settle-webhooks';
+    const options = await optionsFromEnv(db.store, dir, {
+      SETTLE_WEBHOOK_URL: url,
+      SETTLE_WEBHOOK_SECRET: secret,
+    });
+    expect(options.webhooks).toEqual({ url, secret });
+    expect((await optionsFromEnv(db.store, dir, {})).webhooks).toBeUndefined();
+    await expect(optionsFromEnv(db.store, dir, { SETTLE_WEBHOOK_URL: url })).rejects.toThrow(
+      /SETTLE_WEBHOOK_SECRET/,
+    );
+    await expect(
+      optionsFromEnv(db.store, dir, { SETTLE_WEBHOOK_URL: url, SETTLE_WEBHOOK_SECRET: 'hunter2' }),
+    ).rejects.toThrow(/whsec_/);
+    await expect(
+      optionsFromEnv(db.store, dir, {
+        SETTLE_WEBHOOK_URL: 'ftp://x',
+        SETTLE_WEBHOOK_SECRET: secret,
+      }),
+    ).rejects.toThrow(/http/);
+  });
+
+  it.runIf((await storeKinds()).includes('postgres'))(
+    'opens PostgreSQL in the schema SETTLE_PG_SCHEMA names, creating it',
+    async () => {
+      const schema = `settle_cfg_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      const store = await openStore(dir, { DATABASE_URL: pgUrl, SETTLE_PG_SCHEMA: schema });
+      try {
+        await store.migrate();
+        const row = await store.get<{ schema: string }>(
+          "SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'transfers' AND table_schema = ?",
+          [schema],
+        );
+        expect(row?.schema).toBe(schema);
+      } finally {
+        await store.run(`DROP SCHEMA ${schema} CASCADE`);
+        await store.close();
+      }
+    },
+  );
+});

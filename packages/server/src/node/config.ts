@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import type { JSONWebKeySet } from 'jose';
+import type { SettleOptions } from '../config.js';
+import type { Store } from '../store/store.js';
+import { type DevSecrets, loadDevSecrets } from './dev-keys.js';
+import { openPgStore } from './pg-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+type Env = Record<string, string | undefined>;
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const required = (env: Env, name: string) => {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set in production (see docs/operations.md).`);
+  return value;
+};
+
+/** `kid1:base64,kid2:base64` -> { kid1: base64, kid2: base64 } */
+function vaultKeys(value: string): Record<string, string> {
+  return Object.fromEntries(
+    list(value).map((pair) => {
+      const at = pair.indexOf(':');
+      if (at < 1) throw new Error('SETTLE_VAULT_KEYS must look like `keyId:base64,...`.');
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+/** `SETTLE_WEBHOOK_URL` and `SETTLE_WEBHOOK_SECRET`, both or neither. */
+function webhooks(env: Env): SettleOptions['webhooks'] {
+  const url = env.SETTLE_WEBHOOK_URL;
+  const secret = env.SETTLE_WEBHOOK_SECRET;
+  if (!url && !secret) return undefined;
+  if (!url || !secret) {
+    throw new Error('Set both SETTLE_WEBHOOK_URL and SETTLE_WEBHOOK_SECRET, or neither.');
+  }
+  if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) {
+    throw new Error('SETTLE_WEBHOOK_URL must be an http(s) URL.');
+  }
+  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : undefined;
+  if (!key || key.length < 24 || key.length > 64) {
+    throw new Error('SETTLE_WEBHOOK_SECRET must be `whsec_` + base64 of 24 to 64 random bytes.');
+  }
+  return { url, secret };
+}
+
+/**
+ * The embedded store in the data folder, or PostgreSQL when `DATABASE_URL` is set, in the
+ * schema `SETTLE_PG_SCHEMA` (created if missing) when that is set too.
+ */
+export async function openStore(dataDir: string, env: Env = process.env): Promise<Store> {
+  if (env.DATABASE_URL) {
+    return openPgStore({
+      connectionString: env.DATABASE_URL,
+      ...(env.SETTLE_PG_SCHEMA ? { schema: env.SETTLE_PG_SCHEMA } : {}),
+    });
+  }
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dataDir, { recursive: true });
+  return openSqliteStore(join(dataDir, 'settle.db'));
+}
+
+/**
+ * Options for `createApp` from the environment. Outside production, whatever is not
+ * configured comes from the dev secrets in the data folder; with `NODE_ENV=production`
+ * everything must be configured, and the dev key and dev routes are off.
+ */
+export async function optionsFromEnv(
+  store: Store,
+  dataDir: string,
+  env: Env = process.env,
+): Promise<SettleOptions> {
+  const production = env.NODE_ENV === 'production';
+  const dev = production ? undefined : await loadDevSecrets(dataDir);
+  /** The variable, else the dev value; in production the variable is required. */
+  const setting = (name: string, devValue: (d: DevSecrets) => string) =>
+    env[name] || (dev ? devValue(dev) : required(env, name));
+
+  const jwksUrl = env.SETTLE_PLATFORM_JWKS_URL;
+  const jwks: JSONWebKeySet | undefined = env.SETTLE_PLATFORM_JWKS
+    ? JSON.parse(env.SETTLE_PLATFORM_JWKS)
+    : jwksUrl
+      ? undefined
+      : JSON.parse(setting('SETTLE_PLATFORM_JWKS', (d) => JSON.stringify({ keys: [d.publicJwk] })));
+  const vaultKeysSetting = setting('SETTLE_VAULT_KEYS', (d) => `${d.vaultKeyId}:${d.vaultKey}`);
+
+  return {
+    store,
+    platform: {
+      id: setting('SETTLE_PLATFORM_ID', (d) => d.platformId),
+      ...(jwks ? { jwks } : {}),
+      ...(jwksUrl ? { jwksUrl } : {}),
+      secretKeys: list(setting('SETTLE_SECRET_KEYS', (d) => d.secretKey)),
+    },
+    allowedOrigins: list(
+      env.SETTLE_ALLOWED_ORIGINS ?? (production ? '' : 'http://localhost:*,http://127.0.0.1:*'),
+    ),
+    vault: {
+      keys: vaultKeys(vaultKeysSetting),
+      // With one key, it is the active one.
+      activeKeyId: setting('SETTLE_VAULT_ACTIVE_KEY', (d) => d.vaultKeyId),
+    },
+    hashSecret: setting('SETTLE_HASH_SECRET', (d) => d.hashSecret),
+    sandboxLatencyMs: Number(env.SETTLE_SANDBOX_LATENCY_MS ?? 0) || 0,
+    webhooks: webhooks(env),
+    dev: !production,
+    log: (line) =>
+      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`),
+  };
+}

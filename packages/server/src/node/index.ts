@@ -1,0 +1,6 @@
+// Node-only pieces: the two stores and the environment configuration of `settle serve`, and
+// for demos and tools, the dev platform key `settle serve` generates in the data folder.
+export { openStore, optionsFromEnv } from './config.js';
+export { type DevSecrets, loadDevSecrets, mintDevToken } from './dev-keys.js';
+export { openPgStore } from './pg-store.js';
+export { openSqliteStore } from './sqlite-store.js';

@@ -1,0 +1,96 @@
+import pg from 'pg';
+import { checkChannel, createListeners } from '../store/listeners.js';
+
+const RECONNECT_MS = 1000;
+
+/**
+ * LISTEN/NOTIFY for a PostgreSQL store: one dedicated connection per process, open while
+ * anything listens, reconnecting after a loss. Channels are scoped to the store's schema,
+ * since notifications are database-wide.
+ */
+export function pgListener(connectionString: string, schema: string | undefined) {
+  const listeners = createListeners();
+  const prefix = schema ? `${schema}.` : '';
+  const channel = (name: string) => {
+    const scoped = prefix + checkChannel(name);
+    if (Buffer.byteLength(scoped) > 63) throw new Error(`Channel name too long: ${scoped}`);
+    return scoped;
+  };
+  const quoted = (name: string) => `"${channel(name)}"`;
+
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  // Connecting, LISTEN and UNLISTEN happen one at a time, in call order.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = queue.then(fn);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  async function connection(): Promise<pg.Client> {
+    if (client) return client;
+    const c = new pg.Client({ connectionString });
+    c.on('notification', (message) => {
+      if (message.channel.startsWith(prefix)) {
+        listeners.deliver(message.channel.slice(prefix.length), message.payload ?? '');
+      }
+    });
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
+    await c.connect();
+    for (const name of listeners.channels()) await c.query(`LISTEN ${quoted(name)}`);
+    client = c;
+    return c;
+  }
+
+  function lost(c: pg.Client) {
+    if (client !== c) return;
+    client = undefined;
+    c.end().catch(() => undefined);
+    reconnect();
+  }
+
+  function reconnect() {
+    if (closed || retry || listeners.channels().length === 0) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      serial(connection).catch(reconnect);
+    }, RECONNECT_MS);
+  }
+
+  async function disconnect() {
+    const c = client;
+    client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+
+  return {
+    channel,
+    listen(name: string, onMessage: (payload: string) => void) {
+      return serial(async () => {
+        const remove = listeners.add(name, onMessage);
+        try {
+          await (await connection()).query(`LISTEN ${quoted(name)}`);
+        } catch (error) {
+          await remove();
+          throw error;
+        }
+        return () =>
+          serial(async () => {
+            await remove();
+            if (listeners.has(name)) return;
+            if (listeners.channels().length === 0) return disconnect();
+            await client?.query(`UNLISTEN ${quoted(name)}`).catch(() => undefined);
+          });
+      });
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await serial(disconnect);
+    },
+  };
+}

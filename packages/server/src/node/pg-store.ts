@@ -1,0 +1,128 @@
+import pg from 'pg';
+import { applyMigrations, createMigrationsTable } from '../store/migrations.js';
+import type { Sql, SqlValue, Store } from '../store/store.js';
+import { pgListener } from './pg-listener.js';
+
+export interface PgStoreOptions {
+  connectionString: string;
+  /** A schema to use instead of `public` (created if missing), e.g. one per test run. */
+  schema?: string;
+  max?: number;
+}
+
+// BIGINT (oid 20) columns hold ms timestamps and minor units, all below 2^53.
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+};
+
+/** `?` placeholders (written once for both stores) to PostgreSQL's `$1, $2...`. */
+const placeholders = new Map<string, string>();
+function toPg(sql: string): string {
+  let text = placeholders.get(sql);
+  if (text === undefined) {
+    let n = 0;
+    text = sql.replace(/\?/g, () => `$${++n}`);
+    placeholders.set(sql, text);
+  }
+  return text;
+}
+
+// Serialization failures and deadlocks are safe to retry: the transaction did nothing.
+const RETRYABLE = new Set(['40001', '40P01']);
+
+function executor(client: pg.Pool | pg.PoolClient, channel: (name: string) => string): Sql {
+  return {
+    async all<T>(sql: string, params: SqlValue[] = []) {
+      return (await client.query(toPg(sql), params)).rows as T[];
+    },
+    async get<T>(sql: string, params: SqlValue[] = []) {
+      return (await client.query(toPg(sql), params)).rows[0] as T | undefined;
+    },
+    async run(sql: string, params: SqlValue[] = []) {
+      return { changes: (await client.query(toPg(sql), params)).rowCount ?? 0 };
+    },
+    async lock(key: string) {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    },
+    // NOTIFY inside a transaction is delivered at commit, and dropped by a rollback.
+    async notify(name: string, payload: string) {
+      await client.query('SELECT pg_notify($1, $2)', [channel(name), payload]);
+    },
+  };
+}
+
+/**
+ * The production store on PostgreSQL. Several server processes can share it: locks and
+ * counters live in the database.
+ *
+ * @example
+ * const store = await openPgStore({ connectionString: process.env.DATABASE_URL });
+ */
+export async function openPgStore(options: PgStoreOptions): Promise<Store> {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new Error(`Invalid schema name: ${schema}`);
+  }
+  if (schema) {
+    const admin = new pg.Client({ connectionString: options.connectionString });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    types,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => undefined);
+
+  const listener = pgListener(options.connectionString, schema);
+  const direct = executor(pool, listener.channel);
+
+  async function transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(executor(client, listener.channel));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        if (attempt < 5 && code && RETRYABLE.has(code)) continue;
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  return {
+    dialect: 'postgres',
+    ...direct,
+    async lock() {
+      throw new Error('lock() only makes sense inside a transaction');
+    },
+    listen: listener.listen,
+    transaction,
+    async migrate() {
+      return transaction(async (tx) => {
+        // One migrator at a time across processes.
+        await tx.lock('settle:migrate');
+        await tx.run(createMigrationsTable);
+        return applyMigrations(tx);
+      });
+    },
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+}

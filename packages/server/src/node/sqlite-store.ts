@@ -1,0 +1,172 @@
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { createListeners } from '../store/listeners.js';
+import { applyMigrations, createMigrationsTable } from '../store/migrations.js';
+import type { Sql, SqlValue, Store } from '../store/store.js';
+
+/** Transactions per group commit: enough to amortise the fsync, few enough to stay fair. */
+const MAX_BATCH = 64;
+
+const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql) && !/\bRETURNING\b/i.test(sql);
+
+/** A statement cache and the three calls of `Sql` on one `node:sqlite` connection. */
+function connection(db: DatabaseSync) {
+  const statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const args = (params: SqlValue[]) => params as SQLInputValue[];
+  return {
+    async all<T>(sql: string, params: SqlValue[] = []) {
+      return prepare(sql).all(...args(params)) as T[];
+    },
+    async get<T>(sql: string, params: SqlValue[] = []) {
+      return prepare(sql).get(...args(params)) as T | undefined;
+    },
+    async run(sql: string, params: SqlValue[] = []) {
+      const result = prepare(sql).run(...args(params));
+      return { changes: Number(result.changes) };
+    },
+  };
+}
+
+/**
+ * The embedded store on `node:sqlite`: WAL with `synchronous=FULL`, so a write is on disk
+ * before it is acknowledged and survives a crash of the process or the machine.
+ *
+ * Writes go through one connection with group commit: transactions that arrive while a
+ * batch runs wait for the next, which runs them one after another, each in its own
+ * savepoint, under one COMMIT (one fsync). A failing transaction rolls back to its savepoint
+ * alone, and each caller learns its outcome only after the COMMIT that makes it durable.
+ * Reads outside a transaction use a second connection, which WAL lets see the last
+ * committed state without waiting for the writer.
+ *
+ * @example
+ * const store = await openSqliteStore('.settle/settle.db');
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA foreign_keys = ON');
+  const writer = connection(db);
+  const readDb = new DatabaseSync(path);
+  readDb.exec('PRAGMA busy_timeout = 5000');
+  readDb.exec('PRAGMA query_only = ON');
+  const reader = connection(readDb);
+
+  const listeners = createListeners();
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = queue.then(fn);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  type Waiting = {
+    fn: (tx: Sql) => Promise<unknown>;
+    done: (error: unknown, value?: unknown) => void;
+  };
+  const waiting: Waiting[] = [];
+  let scheduled = false;
+
+  async function runBatch() {
+    const batch = waiting.splice(0, MAX_BATCH);
+    const outcomes: Array<{ error?: unknown; value?: unknown; failed: boolean }> = [];
+    const notifications: Array<[string, string]> = [];
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const item of batch) {
+        const mine: Array<[string, string]> = [];
+        const tx: Sql = {
+          ...writer,
+          // BEGIN IMMEDIATE already excludes every other writer, in this process and others.
+          async lock() {},
+          async notify(channel, payload) {
+            mine.push([channel, payload]);
+          },
+        };
+        db.exec('SAVEPOINT tx');
+        try {
+          const value = await item.fn(tx);
+          db.exec('RELEASE tx');
+          outcomes.push({ value, failed: false });
+          notifications.push(...mine);
+        } catch (error) {
+          db.exec('ROLLBACK TO tx');
+          db.exec('RELEASE tx');
+          outcomes.push({ error, failed: true });
+        }
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      for (const item of batch) item.done(error);
+      return;
+    }
+    for (const [channel, payload] of notifications) listeners.deliver(channel, payload);
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i] as (typeof outcomes)[number];
+      item.done(outcome.failed ? outcome.error : undefined, outcome.value);
+    });
+  }
+
+  // A batch starts on the next turn of the event loop, not in a microtask: I/O callbacks
+  // (requests, crypto) run first and queue their transactions, so batches fill up.
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() =>
+      exclusive(async () => {
+        scheduled = false;
+        await runBatch();
+        if (waiting.length > 0) schedule();
+      }),
+    );
+  }
+
+  const transaction = <T>(fn: (tx: Sql) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({
+        fn,
+        done: (error, value) => (error === undefined ? resolve(value as T) : reject(error)),
+      });
+      schedule();
+    });
+
+  // Statements outside a transaction: reads from the reader, writes as one-statement
+  // transactions, so they share group commits and never land inside someone else's.
+  const store: Store = {
+    dialect: 'sqlite',
+    all: (sql, params) =>
+      isRead(sql) ? reader.all(sql, params) : transaction((tx) => tx.all(sql, params)),
+    get: (sql, params) =>
+      isRead(sql) ? reader.get(sql, params) : transaction((tx) => tx.get(sql, params)),
+    run: (sql, params) => transaction((tx) => tx.run(sql, params)),
+    lock: async () => {},
+    async notify(channel, payload) {
+      listeners.deliver(channel, payload);
+    },
+    listen: async (channel, onMessage) => listeners.add(channel, onMessage),
+    transaction,
+    async migrate() {
+      return transaction(async (tx) => {
+        db.exec(createMigrationsTable);
+        return applyMigrations(tx);
+      });
+    },
+    async close() {
+      while (waiting.length > 0 || scheduled) await queue;
+      await queue;
+      readDb.close();
+      db.close();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,53 @@
+import { type Country, countries, type Limits } from '../countries.js';
+import { unprocessable } from '../http/errors.js';
+import type { Sql } from '../store/store.js';
+
+const DAY = 24 * 3600 * 1000;
+
+/** Money the sender has committed since `since`: everything not failed or canceled. */
+async function sentSince(tx: Sql, userId: string, currency: string, since: number) {
+  const row = await tx.get<{ total: number | null }>(
+    `SELECT SUM(amount) AS total FROM transfers WHERE sender_id = ? AND currency = ?
+     AND created_at > ? AND status NOT IN ('failed', 'canceled')`,
+    [userId, currency, since],
+  );
+  return Number(row?.total ?? 0);
+}
+
+const format = (minor: number, currency: string) =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).format(minor / 100);
+
+/**
+ * The SPEC's limits. Callers hold the sender's lock for the whole transaction, so
+ * simultaneous transfers are checked one after another and cannot jointly exceed a limit.
+ */
+export async function enforceLimits(
+  tx: Sql,
+  sender: { user_id: string; country: Country; created_at: number },
+  amount: number,
+  now: number,
+  all: Limits,
+) {
+  const { currency } = countries[sender.country];
+  const limits = all[sender.country];
+  const exceeded = (limit: number, what: string) =>
+    unprocessable(
+      'limit_exceeded',
+      `This transfer would exceed the limit of ${format(limit, currency)} ${what}.`,
+      'amount.value',
+    );
+  if (amount > limits.perTransfer) throw exceeded(limits.perTransfer, 'per transfer');
+  if (
+    (await sentSince(tx, sender.user_id, currency, now - 30 * DAY)) + amount >
+    limits.rolling30Days
+  ) {
+    throw exceeded(limits.rolling30Days, 'over 30 days');
+  }
+  const isNew = now - Number(sender.created_at) < 30 * DAY;
+  if (
+    isNew &&
+    (await sentSince(tx, sender.user_id, currency, now - 7 * DAY)) + amount > limits.newAccount7Days
+  ) {
+    throw exceeded(limits.newAccount7Days, 'over 7 days for accounts under 30 days old');
+  }
+}

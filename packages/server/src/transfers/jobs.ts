@@ -1,0 +1,95 @@
+import type { Services } from '../services.js';
+import type { Sql } from '../store/store.js';
+import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
+import { advanceTransfer, commitStep, reservePayout, startRefund } from './steps.js';
+import type { TransferRow } from './transfer-row.js';
+
+/** A step untouched this long is taken over by the job: its runner crashed or gave up. */
+const STALE_MS = 10_000;
+
+/** Moves an awaiting transfer on, in one transaction, if it still awaits. */
+export const leaveAwait = (
+  services: Services,
+  id: string,
+  change: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow>>,
+) => commitStep(services, id, 'await', change);
+
+/** The recipient can now be paid: reserve the payout and run it. */
+const toPayout = (services: Services, id: string) =>
+  leaveAwait(services, id, async (tx, t, now) => {
+    await reservePayout(tx, t, now);
+    return { step: 'payout', status: 'pending', expires_at: null };
+  });
+
+/** Pays out what was waiting for `userId`, now that they can receive money. */
+export async function releaseAwaiting(services: Services, userId: string) {
+  const waiting = await services.store.all<{ id: string; currency: string }>(
+    `SELECT t.id, t.currency FROM transfers t WHERE t.recipient_id = ? AND t.step = 'await'`,
+    [userId],
+  );
+  for (const { id } of waiting) {
+    if (await toPayout(services, id)) await advanceTransfer(services, id);
+  }
+}
+
+/**
+ * One pass of the background work: resumes steps left by crashes or failed calls, pays
+ * out to recipients who enrolled, refunds what waited 7 days, and forgets old keys.
+ * `recovering` takes every unfinished step, as on a restart.
+ */
+export async function runJobsOnce(services: Services, { recovering = false } = {}) {
+  const now = services.now();
+  const due = await services.store.all<{ id: string }>(
+    `SELECT id FROM transfers WHERE step IN ('charge', 'payout', 'refund')
+     AND (? = 1 OR (next_attempt_at > 0 AND next_attempt_at <= ?) OR (next_attempt_at = 0 AND updated_at < ?))
+     ORDER BY created_at LIMIT 500`,
+    [recovering ? 1 : 0, now, now - STALE_MS],
+  );
+  for (const { id } of due) await advanceTransfer(services, id);
+
+  const awaiting = await services.store.all<{ id: string; expired: number; payable: number }>(
+    `SELECT t.id, CASE WHEN t.expires_at <= ? THEN 1 ELSE 0 END AS expired,
+       CASE WHEN a.status = 'active' AND a.country IS NOT NULL AND a.card_id IS NOT NULL THEN 1 ELSE 0 END AS payable
+     FROM transfers t LEFT JOIN accounts a ON a.user_id = t.recipient_id
+     WHERE t.step = 'await' ORDER BY t.created_at LIMIT 500`,
+    [now],
+  );
+  for (const t of awaiting) {
+    if (Number(t.payable) === 1) {
+      if (await toPayout(services, t.id)) await advanceTransfer(services, t.id);
+    } else if (Number(t.expired) === 1) {
+      const moved = await leaveAwait(services, t.id, async (tx, row, at) => ({
+        ...(await startRefund(tx, row, at)),
+        failure_reason: 'expired',
+      }));
+      if (moved) await advanceTransfer(services, t.id);
+    }
+  }
+
+  await services.store.run('DELETE FROM idempotency_keys WHERE created_at < ?', [
+    now - IDEMPOTENCY_TTL_MS,
+  ]);
+  await services.store.run('DELETE FROM sca_used WHERE expires_at < ?', [now]);
+}
+
+/** Runs the jobs every `intervalMs` until stopped; a recovery pass first. */
+export function startJobs(services: Services, intervalMs = 1000) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const loop = (recovering: boolean) => {
+    running = runJobsOnce(services, { recovering })
+      .catch((error: Error) => services.log({ event: 'jobs.failed', error: error.name }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(() => loop(false), intervalMs);
+      });
+  };
+  loop(true);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

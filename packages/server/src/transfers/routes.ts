@@ -1,0 +1,198 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { getAccount } from '../enrollment/accounts.js';
+import { checkAccountPin } from '../enrollment/pin.js';
+import { ApiError, conflict, notFound } from '../http/errors.js';
+import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
+import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import { rememberDevice } from '../risk/devices.js';
+import { signAuthorization } from '../sca/authorization.js';
+import type { Services } from '../services.js';
+import { createTransfer, requireActive } from './create.js';
+import { leaveAwait } from './jobs.js';
+import {
+  AuthorizationInput,
+  AuthorizationSchema,
+  DeviceHeaders,
+  IdempotencyHeaders,
+  IdParam,
+  TransferInput,
+  TransferListQuery,
+  TransferSchema,
+} from './schemas.js';
+import { advanceTransfer, startRefund } from './steps.js';
+import { getTransfer, type TransferRow, transferView } from './transfer-row.js';
+
+const tags = ['Transfers'];
+const security = [{ userToken: [] }];
+const transferErrors = { ...commonErrors, ...errorResponses(404, 409, 422) };
+
+/** Transfers and SCA authorizations (SPEC: Transfers). */
+export function transferRoutes(app: OpenAPIHono, services: Services) {
+  const { store } = services;
+
+  /** The transfer if the caller is one of its two parties; others learn nothing. */
+  async function visible(userId: string, id: string) {
+    const t = await getTransfer(store, id);
+    if (!t || (t.sender_id !== userId && t.recipient_id !== userId))
+      throw notFound('No such transfer.');
+    return t;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/authorizations',
+      tags,
+      security,
+      summary: 'Confirm one payment with the PIN (strong customer authentication)',
+      description:
+        'Returns a short-lived authorization bound to this amount, currency and payee. Five wrong PINs in a row lock the account.',
+      request: { headers: DeviceHeaders, ...jsonBody(AuthorizationInput) },
+      responses: { 201: jsonResponse(AuthorizationSchema, 'The authorization'), ...commonErrors },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const userId = c.var.userId;
+      const account = await getAccount(store, userId);
+      requireActive(account);
+      const result = await checkAccountPin(services, userId, input.pin);
+      if (result !== 'ok') {
+        throw new ApiError(
+          403,
+          'authentication_error',
+          result === 'locked' ? 'account_locked' : 'authentication_failed',
+          result === 'locked'
+            ? 'Too many failed attempts: the account is locked. Verify by SMS and choose a new PIN.'
+            : 'Authentication failed.',
+        );
+      }
+      await store.run('UPDATE accounts SET last_pin_at = ? WHERE user_id = ?', [
+        services.now(),
+        userId,
+      ]);
+      // The PIN on this device makes it known (the new-device rule).
+      const device = c.req.valid('header')['settle-device'];
+      if (device) await rememberDevice(store, userId, device, services.now());
+      const authorization = await signAuthorization(services, {
+        userId,
+        payeeId: input.payeeId,
+        amount: input.amount.value,
+        currency: input.amount.currency,
+      });
+      return c.json(authorization, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/transfers',
+      tags,
+      security,
+      summary: 'Send money',
+      description:
+        'Requires an Idempotency-Key: a retry with the same key and body returns the same transfer; another body with that key is a 409.',
+      request: { headers: IdempotencyHeaders, ...jsonBody(TransferInput) },
+      responses: {
+        201: jsonResponse(TransferSchema, 'The transfer, as far as it got'),
+        ...transferErrors,
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const headers = c.req.valid('header');
+      const { transfer } = await createTransfer(
+        services,
+        c.var.userId,
+        headers['idempotency-key'],
+        input,
+        headers['settle-device'],
+      );
+      if (['charge', 'payout', 'refund'].includes(transfer.step))
+        await advanceTransfer(services, transfer.id);
+      const now = (await getTransfer(store, transfer.id)) as TransferRow;
+      return c.json(transferView(now), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/transfers/{id}',
+      tags,
+      security,
+      summary: 'A transfer the caller sent or received',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(TransferSchema, 'The transfer'), ...transferErrors },
+    }),
+    async (c) => c.json(transferView(await visible(c.var.userId, c.req.valid('param').id)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/transfers',
+      tags,
+      security,
+      summary: 'History: the caller’s transfers, newest first',
+      request: { query: PageQuery.extend(TransferListQuery.shape) },
+      responses: {
+        200: jsonResponse(pageSchema(TransferSchema, 'TransferPage'), 'A page'),
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const userId = c.var.userId;
+      const cursor = afterCursor(decodeCursor(q.startingAfter));
+      const conversation = q.conversationId ? ' AND conversation_id = ?' : '';
+      const rows = await store.all<TransferRow>(
+        `SELECT * FROM (
+           SELECT * FROM transfers WHERE sender_id = ?${conversation}
+           UNION SELECT * FROM transfers WHERE recipient_id = ?${conversation}
+         ) AS mine WHERE 1 = 1${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+        [
+          userId,
+          ...(q.conversationId ? [q.conversationId] : []),
+          userId,
+          ...(q.conversationId ? [q.conversationId] : []),
+          ...cursor.params,
+          q.limit + 1,
+        ],
+      );
+      return c.json(page(rows, q.limit, transferView), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/transfers/{id}/cancel',
+      tags,
+      security,
+      summary: 'Cancel a transfer still waiting for its recipient; the money goes back',
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(TransferSchema, 'The transfer, canceled or being refunded'),
+        ...transferErrors,
+      },
+    }),
+    async (c) => {
+      const userId = c.var.userId;
+      const t = await visible(userId, c.req.valid('param').id);
+      if (t.sender_id !== userId) throw notFound('No such transfer.');
+      const alreadyCanceling = t.step === 'refund' && t.failure_reason === null;
+      if (t.status === 'canceled' || alreadyCanceling) return c.json(transferView(t), 200);
+      if (t.step !== 'await') {
+        throw conflict(
+          'transfer_not_cancelable',
+          'Only transfers awaiting their recipient can be canceled.',
+        );
+      }
+      const moved = await leaveAwait(services, t.id, (tx, row, now) => startRefund(tx, row, now));
+      if (!moved) throw conflict('transfer_not_cancelable', 'This transfer just moved on.');
+      await advanceTransfer(services, t.id);
+      return c.json(transferView((await getTransfer(store, t.id)) as TransferRow), 200);
+    },
+  );
+}

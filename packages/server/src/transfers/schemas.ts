@@ -1,0 +1,102 @@
+import { z } from '@hono/zod-openapi';
+import { MoneySchema } from '../http/schemas.js';
+
+/** Platform ids of users and conversations: opaque, bounded, printable. */
+export const PlatformId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.:@-]+$/, 'Letters, digits and . _ : @ -');
+
+export const PositiveMoney = z
+  .strictObject({
+    value: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .openapi({ description: 'Integer minor units', example: 2000 }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'ISO 4217 code')
+      .openapi({ example: 'EUR' }),
+  })
+  .openapi('PositiveMoney');
+
+export const Note = z.string().trim().max(140).optional();
+
+/** An opaque id the SDK keeps per browser or app install: the new-device rule. */
+const device = z
+  .string()
+  .regex(/^[\w-]{8,128}$/, '8 to 128 letters, digits, _ or -')
+  .optional()
+  .openapi({ description: 'The device making the call, for the new-device rule (optional)' });
+
+export const DeviceHeaders = z.object({ 'settle-device': device });
+
+export const IdempotencyHeaders = z.object({
+  'settle-device': device,
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'Printable ASCII')
+    .openapi({
+      description: 'Makes retries safe: same key and body, same result.',
+      example: 'a1b2c3',
+    }),
+});
+
+export const TransferInput = z
+  .strictObject({
+    recipientId: PlatformId.openapi({ example: 'bob' }),
+    amount: PositiveMoney,
+    note: Note.openapi({ example: 'Resto' }),
+    conversationId: PlatformId.optional().openapi({ example: 'conv_alice_bob' }),
+    requestId: z.string().max(64).optional(),
+    authorization: z.string().max(2048).optional().openapi({
+      description: 'From POST /v1/authorizations; not needed under the low-value exemption',
+    }),
+  })
+  .openapi('TransferInput');
+
+export const TransferSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['pending', 'awaiting_recipient', 'completed', 'failed', 'canceled']),
+    amount: MoneySchema,
+    note: z.string().nullable(),
+    senderId: z.string(),
+    recipientId: z.string(),
+    conversationId: z.string().nullable(),
+    requestId: z.string().nullable(),
+    failureReason: z.string().nullable(),
+    review: z.boolean().openapi({ description: 'Held for anti-fraud review' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    completedAt: z.string().nullable(),
+    availableAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the recipient can use the money' }),
+    expiresAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When an awaiting transfer is refunded' }),
+  })
+  .openapi('Transfer');
+
+export const AuthorizationInput = z
+  .strictObject({
+    pin: z.string().regex(/^\d{4,6}$/, '4 to 6 digits'),
+    amount: PositiveMoney,
+    payeeId: PlatformId,
+  })
+  .openapi('AuthorizationInput');
+
+export const AuthorizationSchema = z
+  .object({ authorization: z.string(), expiresAt: z.string() })
+  .openapi('Authorization');
+
+export const TransferListQuery = z.object({ conversationId: PlatformId.optional() });
+export const IdParam = z.object({ id: z.string().max(64) });

@@ -1,0 +1,229 @@
+import type { Availability } from '../cards/sandbox-cards.js';
+import { ledgerAccount, reserve, resolve } from '../ledger/ledger.js';
+import type { CardDetails, OperationResult } from '../processor/processor.js';
+import type { Services } from '../services.js';
+import type { Sql } from '../store/store.js';
+import { availableAt } from './availability.js';
+import { transferChanged } from './changes.js';
+import { getTransfer, type TransferRow, type TransferStep } from './transfer-row.js';
+
+/** How long a transfer waits for its recipient to enroll before it is refunded. */
+export const AWAIT_RECIPIENT_MS = 7 * 24 * 3600 * 1000;
+
+export const movementId = (transferId: string, kind: 'charge' | 'payout' | 'refund') =>
+  `${transferId}:${kind}`;
+
+async function cardOf(services: Services, cardId: string): Promise<CardDetails | undefined> {
+  const row = await services.store.get<{ pan_sealed: string; exp_month: number; exp_year: number }>(
+    'SELECT pan_sealed, exp_month, exp_year FROM cards WHERE id = ?',
+    [cardId],
+  );
+  if (!row) return undefined;
+  const pan = await services.vault.open(row.pan_sealed, cardId);
+  return { pan, expMonth: Number(row.exp_month), expYear: Number(row.exp_year) };
+}
+
+/** The recipient's card when they can receive money in this currency now. */
+async function payableRecipient(tx: Sql, t: TransferRow) {
+  return tx.get<{ card_id: string }>(
+    `SELECT a.card_id FROM accounts a WHERE a.user_id = ? AND a.status = 'active'
+     AND a.card_id IS NOT NULL AND a.country IS NOT NULL`,
+    [t.recipient_id],
+  );
+}
+
+/**
+ * Moves a step forward in one transaction, only if the transfer is still in `from`: two
+ * runners (the request and the recovery job) can never both apply the same step.
+ */
+export async function commitStep(
+  services: Services,
+  id: string,
+  from: TransferStep,
+  apply: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow>>,
+): Promise<TransferRow | undefined> {
+  return services.store.transaction(async (tx) => {
+    const t = await getTransfer(tx, id);
+    if (t?.step !== from) return undefined;
+    const now = services.now();
+    const changes = {
+      ...(await apply(tx, t, now)),
+      updated_at: now,
+      attempts: 0,
+      next_attempt_at: 0,
+    };
+    const columns = Object.keys(changes);
+    await tx.run(
+      `UPDATE transfers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND step = ?`,
+      [...(Object.values(changes) as (string | number | null)[]), id, from],
+    );
+    const next = { ...t, ...changes } as TransferRow;
+    await transferChanged(tx, services, next, t);
+    return next;
+  });
+}
+
+/** Reserves the payout: clearing -> the recipient's card, pending until paid out. */
+export const reservePayout = (tx: Sql, t: TransferRow, now: number) =>
+  reserve(
+    tx,
+    {
+      id: movementId(t.id, 'payout'),
+      transferId: t.id,
+      debit: ledgerAccount.clearing(t.currency),
+      credit: ledgerAccount.payout(t.recipient_id, t.currency),
+      amount: Number(t.amount),
+      currency: t.currency,
+    },
+    now,
+  );
+
+/** After a charge: pay the recipient now, or hold the money for them. */
+async function afterCharge(tx: Sql, t: TransferRow, now: number) {
+  const recipient = await payableRecipient(tx, t);
+  if (recipient) {
+    await reservePayout(tx, t, now);
+    return { step: 'payout' as const, status: 'pending' as const };
+  }
+  return {
+    step: 'await' as const,
+    status: 'awaiting_recipient' as const,
+    expires_at: now + AWAIT_RECIPIENT_MS,
+  };
+}
+
+/** Starts giving the charge back: the money leaves clearing for the sender's card. */
+export async function startRefund(
+  tx: Sql,
+  t: TransferRow,
+  now: number,
+): Promise<Partial<TransferRow>> {
+  await reserve(
+    tx,
+    {
+      id: movementId(t.id, 'refund'),
+      transferId: t.id,
+      debit: ledgerAccount.clearing(t.currency),
+      credit: ledgerAccount.funding(t.sender_id, t.currency),
+      amount: Number(t.amount),
+      currency: t.currency,
+    },
+    now,
+  );
+  return { step: 'refund' };
+}
+
+async function call(
+  services: Services,
+  t: TransferRow,
+  kind: 'charge' | 'payout' | 'refund',
+  cardId: string,
+): Promise<OperationResult> {
+  const card = await cardOf(services, cardId);
+  if (!card) return { ok: false, code: 'card_declined' };
+  const op = {
+    idempotencyKey: movementId(t.id, kind),
+    card,
+    amount: Number(t.amount),
+    currency: t.currency,
+  };
+  if (kind === 'charge') return services.processor.charge(op);
+  if (kind === 'payout') return services.processor.payout(op);
+  return services.processor.refund({ ...op, chargeReference: t.charge_ref ?? '' });
+}
+
+/** One step of the transfer; false when there is nothing to do now. */
+async function step(services: Services, id: string): Promise<boolean> {
+  const t = await getTransfer(services.store, id);
+  if (!t) return false;
+  const fault = services.faults;
+  switch (t.step) {
+    case 'charge': {
+      await fault?.('before-charge');
+      const result = await call(services, t, 'charge', t.sender_card_id);
+      await fault?.('after-charge');
+      return Boolean(
+        await commitStep(services, id, 'charge', async (tx, row, now) => {
+          if (!result.ok) {
+            await resolve(tx, movementId(id, 'charge'), 'voided', now);
+            return { step: 'done', status: 'failed', failure_reason: result.code };
+          }
+          await resolve(tx, movementId(id, 'charge'), 'posted', now);
+          return { charge_ref: result.reference, ...(await afterCharge(tx, row, now)) };
+        }),
+      );
+    }
+    case 'payout': {
+      const recipient = await services.store.get<{ card_id: string }>(
+        'SELECT card_id FROM accounts WHERE user_id = ?',
+        [t.recipient_id],
+      );
+      await fault?.('before-payout');
+      const result = await call(services, t, 'payout', recipient?.card_id ?? '');
+      await fault?.('after-payout');
+      return Boolean(
+        await commitStep(services, id, 'payout', async (tx, row, now) => {
+          if (!result.ok) {
+            await resolve(tx, movementId(id, 'payout'), 'voided', now);
+            return { ...(await startRefund(tx, row, now)), failure_reason: 'payout_failed' };
+          }
+          await resolve(tx, movementId(id, 'payout'), 'posted', now);
+          return {
+            step: 'done',
+            status: 'completed',
+            payout_ref: result.reference,
+            completed_at: now,
+            available_at: availableAt(now, result.availability as Availability),
+          };
+        }),
+      );
+    }
+    case 'refund': {
+      await fault?.('before-refund');
+      const result = await call(services, t, 'refund', t.sender_card_id);
+      await fault?.('after-refund');
+      if (!result.ok) throw new Error(`refund refused: ${result.code}`);
+      return Boolean(
+        await commitStep(services, id, 'refund', async (tx, row, now) => {
+          await resolve(tx, movementId(id, 'refund'), 'posted', now);
+          // A payout that failed makes the transfer failed; a cancel or an expiry, canceled.
+          const failed = row.failure_reason === 'payout_failed';
+          return {
+            step: 'done',
+            status: failed ? 'failed' : 'canceled',
+            refund_ref: result.reference,
+          };
+        }),
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Runs the transfer's steps until it is final or waits on someone. A processor error leaves
+ * the step to the recovery job, which retries with backoff.
+ */
+export async function advanceTransfer(services: Services, id: string): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    try {
+      if (!(await step(services, id))) return;
+    } catch (error) {
+      await scheduleRetry(services, id);
+      services.log({ event: 'transfer.step_failed', transferId: id, error: (error as Error).name });
+      return;
+    }
+  }
+}
+
+/** Backs off a step that failed: 1 s, 2 s, 4 s ... up to 5 min. */
+async function scheduleRetry(services: Services, id: string) {
+  const t = await getTransfer(services.store, id);
+  if (!t) return;
+  const delay = Math.min(300_000, 1000 * 2 ** Math.min(Number(t.attempts), 9));
+  await services.store.run(
+    'UPDATE transfers SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND step = ?',
+    [services.now() + delay, id, t.step],
+  );
+}

@@ -1,0 +1,39 @@
+// Component tests in real Chromium (Debian's /usr/bin/chromium; never a downloaded browser),
+// against a real Settle server on another origin (packages/elements/testing/settle-server.mjs).
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { reactEsmPlugin } from './packages/elements/testing/react-esm.mjs';
+import { settleServerPlugin } from './packages/elements/testing/settle-server.mjs';
+
+export default {
+  files: ['packages/elements/src/**/*.test.ts'],
+  nodeResolve: true,
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'packages/elements/tsconfig.json' }),
+    settleServerPlugin(),
+    reactEsmPlugin(),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  // One page at a time: keyboard and focus tests need the focused page, and a page in the
+  // background gets no animation frames.
+  concurrency: 1,
+  // Lit's dev-mode notice is expected in tests and hides real warnings.
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
+  // Generous: flows cross a real server on a machine shared with other work.
+  testFramework: { config: { timeout: 20000 } },
+};
