@@ -8,6 +8,15 @@ import { settleServerPlugin } from './packages/elements/testing/settle-server.mj
 export default {
   files: ['packages/elements/src/**/*.test.ts'],
   nodeResolve: true,
+  // The French strings arrive late, as on a slow phone: elements must not show English meanwhile.
+  middleware: [
+    async (ctx, next) => {
+      if (/\/i18n\/generated\/fr\.[jt]s$/.test(ctx.path)) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      return next();
+    },
+  ],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: 'packages/elements/tsconfig.json' }),
     settleServerPlugin(),

@@ -20,3 +20,6 @@ export function applyLanguage(lang: string): Promise<void> {
   const translation = translationFor(lang);
   return translation === getLocale() ? Promise.resolve() : setLocale(translation);
 }
+
+/** Whether the strings of `lang` are loaded, so elements render in it and not in English first. */
+export const languageLoaded = (lang: string) => translationFor(lang) === getLocale();

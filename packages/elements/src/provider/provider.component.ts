@@ -3,7 +3,7 @@ import { type Account, createSettle, type Settle, type SettleEvent } from '@sett
 import type { Assistant } from '@settle/sdk/assistant';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { applyLanguage } from '../i18n/localization.js';
+import { applyLanguage, languageLoaded } from '../i18n/localization.js';
 import { type SettleSession, settleContext } from '../session/context.js';
 
 /**
@@ -62,6 +62,8 @@ export class SettleProvider extends LitElement {
   private unsubscribe?: () => void;
   private loading = 0;
   private languageObserver?: MutationObserver;
+  /** The client of the session, set before the session itself while a translation loads. */
+  private currentClient?: Settle;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -112,10 +114,11 @@ export class SettleProvider extends LitElement {
       changed.has('baseUrl') ||
       changed.has('tokenUrl') ||
       changed.has('getToken');
-    let client = this.session?.client;
+    let client = this.currentClient;
     if (clientChanged || !client) {
       client = this.makeClient();
-      if (client !== this.session?.client) {
+      if (client !== this.currentClient) {
+        this.currentClient = client;
         this.unsubscribe?.();
         this.unsubscribe = undefined;
         this.account = undefined;
@@ -124,9 +127,15 @@ export class SettleProvider extends LitElement {
       }
     }
     const locale = this.language;
-    void applyLanguage(locale);
     if (!client) {
       this.session = undefined;
+      void applyLanguage(locale);
+      return;
+    }
+    if (!languageLoaded(locale)) {
+      // Keep the elements loading (or in the previous language) until the translation
+      // arrives, rather than flashing English text with French money.
+      void applyLanguage(locale).then(() => this.requestUpdate());
       return;
     }
     const theme = this.theme;
@@ -163,7 +172,7 @@ export class SettleProvider extends LitElement {
     this.accountError = undefined;
     try {
       const account = await client.account.get();
-      if (ticket === this.loading && client === this.session?.client) this.setAccount(account);
+      if (ticket === this.loading && client === this.currentClient) this.setAccount(account);
     } catch (error) {
       if (ticket !== this.loading) return;
       this.accountError = error;
