@@ -1,4 +1,4 @@
-// The Settle server as `settle serve` runs it (embedded store, synchronous=FULL), with the
+// The Settle server as `settle serve` runs it (embedded store, durable commits), with the
 // bench's platform key and anti-fraud thresholds set so the load is not refused as fraud.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -134,7 +134,7 @@ console.log(
   `${CONNECTIONS} connections, ${DURATION} s each, ${USERS} users, node ${process.version}`,
 );
 console.log(line('bare Hono JSON POST', hono));
-console.log(line('Settle transfers (sqlite, FULL)', settle));
+console.log(line('Settle transfers (sqlite, synced)', settle));
 console.log(line('Settle transfers, 200 ms network', slow));
 console.log(`ratio to bare Hono: ${(settle.rps / hono.rps).toFixed(2)} (target >= 0.5)`);
 console.log(
