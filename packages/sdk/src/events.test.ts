@@ -214,6 +214,59 @@ describe('subscribe through network faults', { timeout: 10_000 }, () => {
     expect(new Set(sseIds).size).toBe(sseIds.length);
   });
 
+  it('resumes from where the server said the stream starts, when it drops before any event', async () => {
+    const { sender, recipient, recipientId } = await pair();
+    const lastEventIds: Array<string | null> = [];
+    let reconnect!: () => void;
+    const outageOver = new Promise<void>((resolve) => {
+      reconnect = resolve;
+    });
+    network.use(
+      http.get(`${server.baseUrl}/v1/events`, async ({ request }) => {
+        lastEventIds.push(request.headers.get('Last-Event-ID'));
+        if (lastEventIds.length > 1) {
+          await outageOver;
+          return passthrough();
+        }
+        // Only the opening (`: connected`, `id: <start>`), then the connection breaks.
+        const res = await fetch(bypass(request));
+        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+        let text = '';
+        while (!/^id: \d+\n\n/m.test(text))
+          text += new TextDecoder().decode((await reader.read()).value);
+        await reader.cancel();
+        const opening = text.slice(0, text.search(/\n\n/) + 2);
+        return new HttpResponse(
+          new ReadableStream<Uint8Array>({
+            start: (controller) => controller.enqueue(encoder.encode(opening)),
+            pull: async (controller) => {
+              await new Promise((resolve) => setTimeout(resolve, 200));
+              controller.error(new Error('connection reset'));
+            },
+          }),
+          { status: 200, headers: res.headers },
+        );
+      }),
+    );
+    let dropped!: () => void;
+    const drop = new Promise<void>((resolve) => {
+      dropped = resolve;
+    });
+    const bob = await watch(recipient, { onError: () => dropped() });
+    await drop;
+    const recent = bob.events.length;
+    const id = await send(sender, recipientId);
+    reconnect();
+
+    await untilCompleted(bob, [id]);
+    expect(lastEventIds[0]).toBeNull();
+    // The server's `id:` line became the resume point, though no event had arrived.
+    expect(lastEventIds[1]).toMatch(/^\d+$/);
+    expect(recent).toBe(0);
+    const sseIds = bob.events.map((e) => e.id);
+    expect(new Set(sseIds).size).toBe(sseIds.length);
+  });
+
   it('reconnects when a connection goes silent, without a keep-alive', async () => {
     const { sender, recipient, recipientId } = await pair();
     let connections = 0;

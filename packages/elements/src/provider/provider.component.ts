@@ -198,7 +198,7 @@ export class SettleProvider extends LitElement {
     const client = this.session?.client;
     if (!this.unsubscribe && client) {
       this.unsubscribe = client.subscribe((event) => {
-        // The stream starts by replaying the user's past events, oldest first, so an
+        // The stream starts by replaying the user's recent events, oldest first, so an
         // event's account may be older than the one shown: read the current one instead.
         if (event.type === 'account.updated') this.reloadSoon(client);
         for (const each of [...this.listeners]) each(event);

@@ -1814,6 +1814,9 @@ export interface paths {
          * Live events of the current user (server-sent events)
          * @description Server-sent events (`text/event-stream`) for the current user: first the events
          *     after `Last-Event-ID` (or `lastEventId`), then new ones as they happen, each once and in order.
+         *     Without either, the stream starts with the events of the last 5 minutes (at most
+         *     100), after a first message holding only the `id` it starts from; `Last-Event-ID: 0`
+         *     replays the whole history.
          *     Each message has `id` (the user's event sequence number), `event` (the type:
          *     `transfer.updated`, `request.updated`, `account.updated`) and `data`, a JSON event
          *     `{ id, type, createdAt, data }`. A comment line is sent every 15 s. The stream

@@ -76,3 +76,25 @@ export const eventsAfter = (sql: Sql, userId: string, seq: number, limit: number
      ORDER BY seq LIMIT ?`,
     [userId, seq, limit],
   );
+
+/** Without a resume point, a stream replays this much of the recent past, and no more. */
+export const RECENT_EVENTS = { ms: 5 * 60_000, max: 100 };
+
+/**
+ * Where a stream without `Last-Event-ID` starts: before the user's events of the last
+ * `RECENT_EVENTS.ms` (at most `RECENT_EVENTS.max` of them). A page that loads a payment and
+ * then subscribes still gets a change made in between, and a user with years of history
+ * does not download it on every page load.
+ */
+export async function recentStart(sql: Sql, userId: string, now: number): Promise<number> {
+  const newest = await sql.all<Pick<EventRow, 'seq' | 'created_at'>>(
+    'SELECT seq, created_at FROM events WHERE user_id = ? ORDER BY seq DESC LIMIT ?',
+    [userId, RECENT_EVENTS.max],
+  );
+  let start = Number(newest[0]?.seq ?? 0);
+  for (const row of newest) {
+    if (row.created_at < now - RECENT_EVENTS.ms) break;
+    start = Number(row.seq) - 1;
+  }
+  return start;
+}

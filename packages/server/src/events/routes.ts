@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
 import { commonErrors } from '../http/schemas.js';
 import type { Services } from '../services.js';
+import { RECENT_EVENTS, recentStart } from './events.js';
 import { KEEP_ALIVE_MS, streamEvents } from './stream.js';
 
 const Seq = z
@@ -11,6 +12,9 @@ const Seq = z
 
 const description = `Server-sent events (\`text/event-stream\`) for the current user: first the events
 after \`Last-Event-ID\` (or \`lastEventId\`), then new ones as they happen, each once and in order.
+Without either, the stream starts with the events of the last ${RECENT_EVENTS.ms / 60_000} minutes (at most
+${RECENT_EVENTS.max}), after a first message holding only the \`id\` it starts from; \`Last-Event-ID: 0\`
+replays the whole history.
 Each message has \`id\` (the user's event sequence number), \`event\` (the type:
 \`transfer.updated\`, \`request.updated\`, \`account.updated\`) and \`data\`, a JSON event
 \`{ id, type, createdAt, data }\`. A comment line is sent every ${KEEP_ALIVE_MS / 1000} s. The stream
@@ -44,15 +48,22 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
     }),
     (c) => {
       // The header wins: EventSource sends it on reconnection, with the newest id.
-      const after = Number(
-        c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0,
-      );
+      const given = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId;
       const { userId, tokenExpiresAt } = c.var;
       // As long as the token would be accepted, skew included: not a moment longer.
       const lifetimeMs = (tokenExpiresAt + CLOCK_SKEW_S) * 1000 - services.now();
       return streamSSE(c, async (stream) => {
         c.req.raw.signal.addEventListener('abort', () => stream.abort());
-        await streamEvents(stream, services, { userId, after, lifetimeMs });
+        const after =
+          given === undefined
+            ? await recentStart(services.store, userId, services.now())
+            : Number(given);
+        await streamEvents(stream, services, {
+          userId,
+          after,
+          lifetimeMs,
+          announceStart: given === undefined,
+        });
       });
     },
   );

@@ -100,6 +100,50 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     events.close();
   });
 
+  it('without Last-Event-ID, replays only the last five minutes, and says where it starts', async () => {
+    const at = (ms: number, n: number) =>
+      db.store.transaction((tx) =>
+        recordEvent(tx, { type: 'transfer.updated', userIds: ['olga'], data: { n } }, ms),
+      );
+    for (let n = 1; n <= 3; n++) await at(t.clock.now - 6 * 60_000, n);
+    for (let n = 4; n <= 5; n++) await at(t.clock.now - 60_000, n);
+    const token = await mintToken(t.keys, 'olga', { iat: Math.floor(t.clock.now / 1000) });
+    // The raw stream: the start is an id-only message, which parsers do not surface.
+    const res = await fetch(`${http.url}/v1/events`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>)
+      .pipeThrough(new TextDecoderStream())
+      .getReader();
+    let text = '';
+    while (!text.includes('id: 5\n')) text += (await reader.read()).value;
+    await reader.cancel();
+    expect(text.startsWith(': connected\nid: 3\n\n')).toBe(true);
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1])).toEqual(['3', '4', '5']);
+    expect([...text.matchAll(/"n":(\d+)/g)].map((m) => m[1])).toEqual(['4', '5']);
+    // Last-Event-ID: 0 asks for the whole history.
+    const all = await connect('olga', { 'Last-Event-ID': '0' });
+    expect((await all.take(5)).map((m) => m.id)).toEqual(['1', '2', '3', '4', '5']);
+    all.close();
+  });
+
+  it('without Last-Event-ID, replays at most 100 recent events', async () => {
+    await db.store.transaction(async (tx) => {
+      for (let n = 1; n <= 150; n++) {
+        await recordEvent(
+          tx,
+          { type: 'transfer.updated', userIds: ['pia'], data: { n } },
+          t.clock.now,
+        );
+      }
+    });
+    const events = await connect('pia');
+    const replayed = await events.take(100);
+    expect(replayed.map((m) => Number(m.id))).toEqual(replayed.map((_, i) => 51 + i));
+    expect(await events.next(200)).toBeUndefined();
+    events.close();
+  });
+
   it('takes lastEventId from the query, and the header over it', async () => {
     for (let n = 1; n <= 5; n++) await record(['quinn'], { n });
     const token = await mintToken(t.keys, 'quinn', { iat: Math.floor(t.clock.now / 1000) });

@@ -8,14 +8,20 @@ const PAGE = 100;
 
 /**
  * Streams a user's events after `after` (a `seq`), then new ones as they commit, each once
- * and in order, until the client goes away or `lifetimeMs` (the token's) has passed. Wakes only say "look again": every pass reads
+ * and in order, until the client goes away or `lifetimeMs` (the token's) has passed;
+ * `announceStart` first tells the client `after` as an event id. Wakes only say "look again": every pass reads
  * the store from the last `seq` sent, so a missed or duplicate wake changes nothing, and
  * each keep-alive also looks again, in case a notification was lost with a connection.
  */
 export async function streamEvents(
   stream: SSEStreamingApi,
   services: Pick<Services, 'store' | 'events' | 'log'>,
-  { userId, after, lifetimeMs }: { userId: string; after: number; lifetimeMs: number },
+  {
+    userId,
+    after,
+    lifetimeMs,
+    announceStart = false,
+  }: { userId: string; after: number; lifetimeMs: number; announceStart?: boolean },
 ) {
   const { store, events, log } = services;
   const closed = new AbortController();
@@ -59,7 +65,9 @@ export async function streamEvents(
   const unsubscribe = await events.subscribe(userId, wake).catch(failed);
   if (!unsubscribe) return;
   try {
-    await stream.write(': connected\n\n');
+    // An id-only message moves a client's resume point without an event: one that drops
+    // before any event arrives resumes from here, not from a new recent window.
+    await stream.write(announceStart ? `: connected\nid: ${after}\n\n` : ': connected\n\n');
     wake();
     const endAt = performance.now() + lifetimeMs;
     while (!closed.signal.aborted) {

@@ -1,9 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { createCheckpointer } from './sqlite-checkpointer.js';
 import { createListeners } from '../store/listeners.js';
 import { applyMigrations, createMigrationsTable } from '../store/migrations.js';
 import type { Sql, SqlValue, Store } from '../store/store.js';
+import { createCheckpointer } from './sqlite-checkpointer.js';
 
 /** Transactions per group commit: enough to amortise the fsync, few enough to stay fair. */
 const MAX_BATCH = 64;
