@@ -162,7 +162,7 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
                updated_at = ? WHERE user_id = ? AND status = 'frozen'`,
             [now, userId],
           );
-          if (result.changes > 0) await recordAccountUpdated(tx, userId, now);
+          if (result.changes > 0) await recordAccountUpdated(tx, userId, now, services.limits);
           return result;
         });
         const account = await getAccount(store, userId);

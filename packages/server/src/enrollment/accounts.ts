@@ -114,7 +114,7 @@ export type AccountView = Awaited<ReturnType<typeof accountView>>;
  * Records an `account.updated` event with the account as its owner sees it, inside the
  * transaction that changed its status or next step: the enrollment component follows it live.
  */
-export async function recordAccountUpdated(tx: Sql, userId: string, now: number) {
-  const data = await accountView(tx, userId, await getAccount(tx, userId));
+export async function recordAccountUpdated(tx: Sql, userId: string, now: number, limits: Limits) {
+  const data = await accountView(tx, userId, await getAccount(tx, userId), limits);
   await recordEvent(tx, { type: 'account.updated', userIds: [userId], data }, now);
 }

@@ -126,6 +126,6 @@ export async function attachCard(services: Services, account: AccountRow, token:
       t,
       account.user_id,
     ]);
-    await recordAccountUpdated(tx, account.user_id, t);
+    await recordAccountUpdated(tx, account.user_id, t, services.limits);
   });
 }

@@ -45,7 +45,7 @@ export async function checkAccountPin(
        WHERE user_id = ? AND status = 'active' AND pin_failures >= ?`,
       [now(), userId, MAX_PIN_FAILURES],
     );
-    if (result.changes > 0) await recordAccountUpdated(tx, userId, now());
+    if (result.changes > 0) await recordAccountUpdated(tx, userId, now(), services.limits);
     return result;
   });
   if (locked.changes > 0) services.log({ event: 'account.locked', userId, reason: 'pin_failures' });

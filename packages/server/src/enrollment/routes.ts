@@ -90,7 +90,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
            WHERE user_id = ?`,
           [input.legalName, input.country, phone, keepCard ? account.card_id : null, now(), userId],
         );
-        await recordAccountUpdated(tx, userId, now());
+        await recordAccountUpdated(tx, userId, now(), services.limits);
       });
       return c.json(await view(userId), 200);
     },
@@ -146,7 +146,8 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
            WHERE user_id = ? AND status IN ('new', 'pending_verification')`,
           [pinHash, now(), account.user_id],
         );
-        if (set.changes > 0) await recordAccountUpdated(tx, account.user_id, now());
+        if (set.changes > 0)
+          await recordAccountUpdated(tx, account.user_id, now(), services.limits);
       });
       // The first code goes out at once; if the phone's limits hold it back, the user resends.
       if (account.status === 'new' && account.phone) {
@@ -211,7 +212,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
              WHERE user_id = ?`,
             [now(), now(), userId],
           );
-          await recordAccountUpdated(tx, userId, now());
+          await recordAccountUpdated(tx, userId, now(), services.limits);
         }
         return outcome;
       });
@@ -244,7 +245,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
              WHERE user_id = ?`,
             [pinHash, now(), userId],
           );
-          await recordAccountUpdated(tx, userId, now());
+          await recordAccountUpdated(tx, userId, now(), services.limits);
         }
         return outcome;
       });

@@ -34,7 +34,7 @@ export function secureRoutes(
            tokens_valid_after = ?, updated_at = ? WHERE user_id = ?`,
           [now, now, userId],
         );
-        if (changed.changes > 0) await recordAccountUpdated(tx, userId, now);
+        if (changed.changes > 0) await recordAccountUpdated(tx, userId, now, services.limits);
       });
       revocations.forget(userId);
       const account = await getAccount(store, userId);

@@ -48,6 +48,21 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     events.close();
   });
 
+  it('shows in account events the limits this server applies, as GET /v1/account does', async () => {
+    const strict = await testApp(db.store, { limits: { FR: { perTransfer: 12_000 } } });
+    const strictHttp = await listenHttp(strict.app);
+    const events = await connect('lena', undefined, { t: strict, http: strictHttp });
+    const res = await strict.call('lena', 'PUT', '/v1/account/profile', {
+      ...profile,
+      phone: '+33611112222',
+    });
+    expect(res.body.limits.perTransfer).toEqual({ value: 12_000, currency: 'EUR' });
+    const [message] = await events.take(1);
+    expect(JSON.parse(message?.data as string).data).toEqual(res.body);
+    events.close();
+    await strictHttp.close();
+  });
+
   it('follows enrollment step by step, and no event holds a card number, PIN or code', async () => {
     const events = await connect('erin');
     const phone = '+33698765432';
