@@ -21,8 +21,23 @@ export interface Movement {
   currency: string;
 }
 
-const entry = `INSERT INTO ledger_entries (movement_id, seq, account, phase, amount, currency, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+type Entry = [seq: number, account: string, phase: 'pending' | 'posted', amount: number];
+
+/** Appends a movement's entries in one statement (they are written together or not at all). */
+const addEntries = (tx: Sql, movementId: string, currency: string, now: number, entries: Entry[]) =>
+  tx.run(
+    `INSERT INTO ledger_entries (movement_id, seq, account, phase, amount, currency, created_at)
+     VALUES ${entries.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    entries.flatMap(([seq, account, phase, amount]) => [
+      movementId,
+      seq,
+      account,
+      phase,
+      amount,
+      currency,
+      now,
+    ]),
+  );
 
 /**
  * Reserves a movement: two pending entries that sum to zero. Creating the same movement id
@@ -38,8 +53,10 @@ export async function reserve(tx: Sql, m: Movement, now: number): Promise<void> 
     [m.id, m.transferId, m.debit, m.credit, m.amount, m.currency, now],
   );
   if (created.changes === 0) return;
-  await tx.run(entry, [m.id, 1, m.debit, 'pending', -m.amount, m.currency, now]);
-  await tx.run(entry, [m.id, 2, m.credit, 'pending', m.amount, m.currency, now]);
+  await addEntries(tx, m.id, m.currency, now, [
+    [1, m.debit, 'pending', -m.amount],
+    [2, m.credit, 'pending', m.amount],
+  ]);
 }
 
 /**
@@ -65,12 +82,21 @@ export async function resolve(
   );
   if (!m) return false;
   const amount = Number(m.amount);
-  await tx.run(entry, [movementId, 3, m.debit_account, 'pending', amount, m.currency, now]);
-  await tx.run(entry, [movementId, 4, m.credit_account, 'pending', -amount, m.currency, now]);
-  if (state === 'posted') {
-    await tx.run(entry, [movementId, 5, m.debit_account, 'posted', -amount, m.currency, now]);
-    await tx.run(entry, [movementId, 6, m.credit_account, 'posted', amount, m.currency, now]);
-  }
+  const release: Entry[] = [
+    [3, m.debit_account, 'pending', amount],
+    [4, m.credit_account, 'pending', -amount],
+  ];
+  const post: Entry[] = [
+    [5, m.debit_account, 'posted', -amount],
+    [6, m.credit_account, 'posted', amount],
+  ];
+  await addEntries(
+    tx,
+    movementId,
+    m.currency,
+    now,
+    state === 'posted' ? [...release, ...post] : release,
+  );
   return true;
 }
 
