@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
+import { resealCards } from '../crypto/reseal.js';
+import { createVault } from '../crypto/vault.js';
 import { createWebhookWorker } from '../events/webhooks.js';
 import { checkLedger } from '../ledger/check.js';
 import { readDevOutbox } from '../sms.js';
@@ -17,6 +19,8 @@ Commands:
   sms [--data .settle]                   print the dev SMS outbox, newest first
   migrate [--data .settle]               apply database migrations
   check [--data .settle]                 check the ledger's invariants (exit 2 if broken)
+  reseal [--data .settle]                seal every card number under SETTLE_VAULT_ACTIVE_KEY,
+                                         so older vault keys can be removed
 
 Environment: DATABASE_URL, NODE_ENV=production, SETTLE_* (see docs/operations.md).`;
 
@@ -95,6 +99,22 @@ async function main(argv: string[]) {
       await store.close();
       if (!report.ok) process.exitCode = 2;
       return;
+    }
+    case 'reseal': {
+      const store = await openStore(dataDir);
+      await store.migrate();
+      const { vault } = await optionsFromEnv(store, dataDir);
+      const active = createVault(vault);
+      const resealed = await resealCards(store, active);
+      const left = await store.all<{ key_id: string; n: number }>(
+        'SELECT key_id, COUNT(*) AS n FROM cards GROUP BY key_id ORDER BY key_id',
+      );
+      console.log(
+        `Re-sealed ${resealed} card numbers under vault key "${active.activeKeyId}". Cards per key: ${
+          left.map((r) => `${r.key_id} ${r.n}`).join(', ') || 'none'
+        }.`,
+      );
+      return store.close();
     }
     case 'migrate': {
       const store = await openStore(dataDir);
