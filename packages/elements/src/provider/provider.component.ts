@@ -67,6 +67,8 @@ export class SettleProvider extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    // Back on a page (moved, or put back): take its language again.
+    this.requestUpdate();
     // `lang` on the provider or any ancestor (the page's `<html lang>`) picks the language.
     this.languageObserver = new MutationObserver(() => this.requestUpdate());
     for (let node: Element | null = this; node; node = node.parentElement) {
@@ -77,6 +79,7 @@ export class SettleProvider extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.languageObserver?.disconnect();
+    clearTimeout(this.reloadTimer);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
   }
@@ -127,12 +130,15 @@ export class SettleProvider extends LitElement {
       }
     }
     const locale = this.language;
+    // The language is the page's: a provider taken out of it (an account load finishing
+    // late) must not switch it back under the providers still there.
+    const onPage = this.isConnected;
     if (!client) {
       this.session = undefined;
-      void applyLanguage(locale);
+      if (onPage) void applyLanguage(locale);
       return;
     }
-    if (!languageLoaded(locale)) {
+    if (onPage && !languageLoaded(locale)) {
       // Keep the elements loading (or in the previous language) until the translation
       // arrives, rather than flashing English text with French money.
       void applyLanguage(locale).then(() => this.requestUpdate());
