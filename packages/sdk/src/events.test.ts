@@ -173,28 +173,57 @@ function dropAfterFirstMessage(body: ReadableStream<Uint8Array>) {
   });
 }
 
+/**
+ * The first event stream goes through `cut`, which breaks it; reconnections wait until
+ * `reconnect()`, then reach the server. Records each connection's Last-Event-ID.
+ */
+function outage(cut: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>) {
+  const lastEventIds: Array<string | null> = [];
+  let reconnect!: () => void;
+  const over = new Promise<void>((resolve) => {
+    reconnect = resolve;
+  });
+  network.use(
+    http.get(`${server.baseUrl}/v1/events`, async ({ request }) => {
+      lastEventIds.push(request.headers.get('Last-Event-ID'));
+      if (lastEventIds.length > 1) {
+        await over;
+        return passthrough();
+      }
+      const res = await fetch(bypass(request));
+      return new HttpResponse(cut(res.body as ReadableStream<Uint8Array>), {
+        status: res.status,
+        headers: res.headers,
+      });
+    }),
+  );
+  return { lastEventIds, reconnect };
+}
+
+/** Only the server's opening (`: connected`, then `id: <start>`), then the connection breaks. */
+function dropAfterOpening(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      while (!/^id: \d+\n\n/m.test(text)) {
+        text += decoder.decode((await reader.read()).value, { stream: true });
+      }
+      await reader.cancel();
+      controller.enqueue(encoder.encode(text.slice(0, text.search(/\n\n/) + 2)));
+    },
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      controller.error(new Error('connection reset'));
+    },
+  });
+}
+
 describe('subscribe through network faults', { timeout: 10_000 }, () => {
   it('reconnects with Last-Event-ID after the stream drops, and misses no event', async () => {
     const { sender, recipient, recipientId } = await pair();
-    const lastEventIds: Array<string | null> = [];
-    let reconnect!: () => void;
-    const outageOver = new Promise<void>((resolve) => {
-      reconnect = resolve;
-    });
-    network.use(
-      http.get(`${server.baseUrl}/v1/events`, async ({ request }) => {
-        lastEventIds.push(request.headers.get('Last-Event-ID'));
-        if (lastEventIds.length > 1) {
-          await outageOver;
-          return passthrough();
-        }
-        const res = await fetch(bypass(request));
-        return new HttpResponse(dropAfterFirstMessage(res.body as ReadableStream<Uint8Array>), {
-          status: res.status,
-          headers: res.headers,
-        });
-      }),
-    );
+    const { lastEventIds, reconnect } = outage(dropAfterFirstMessage);
     let dropped!: () => void;
     const drop = new Promise<void>((resolve) => {
       dropped = resolve;
@@ -216,38 +245,7 @@ describe('subscribe through network faults', { timeout: 10_000 }, () => {
 
   it('resumes from where the server said the stream starts, when it drops before any event', async () => {
     const { sender, recipient, recipientId } = await pair();
-    const lastEventIds: Array<string | null> = [];
-    let reconnect!: () => void;
-    const outageOver = new Promise<void>((resolve) => {
-      reconnect = resolve;
-    });
-    network.use(
-      http.get(`${server.baseUrl}/v1/events`, async ({ request }) => {
-        lastEventIds.push(request.headers.get('Last-Event-ID'));
-        if (lastEventIds.length > 1) {
-          await outageOver;
-          return passthrough();
-        }
-        // Only the opening (`: connected`, `id: <start>`), then the connection breaks.
-        const res = await fetch(bypass(request));
-        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-        let text = '';
-        while (!/^id: \d+\n\n/m.test(text))
-          text += new TextDecoder().decode((await reader.read()).value);
-        await reader.cancel();
-        const opening = text.slice(0, text.search(/\n\n/) + 2);
-        return new HttpResponse(
-          new ReadableStream<Uint8Array>({
-            start: (controller) => controller.enqueue(encoder.encode(opening)),
-            pull: async (controller) => {
-              await new Promise((resolve) => setTimeout(resolve, 200));
-              controller.error(new Error('connection reset'));
-            },
-          }),
-          { status: 200, headers: res.headers },
-        );
-      }),
-    );
+    const { lastEventIds, reconnect } = outage(dropAfterOpening);
     let dropped!: () => void;
     const drop = new Promise<void>((resolve) => {
       dropped = resolve;

@@ -1,6 +1,7 @@
 // Browser-side helpers for the component tests: the real Settle server started by
 // web-test-runner (testing/settle-server.mjs) and the platform routes it exposes.
-import { createSettle } from '@settle/sdk';
+import { fixture } from '@open-wc/testing';
+import { createSettle, type MoneyRequest } from '@settle/sdk';
 
 let config: Promise<{ baseUrl: string }> | undefined;
 
@@ -93,4 +94,30 @@ export function textOf(el: Element): string {
 export function focused(host: Element): string | null {
   const active = host.shadowRoot?.activeElement;
   return active ? active.getAttribute('part') || active.id || active.localName : null;
+}
+
+/** Two enrolled people and a request of `value` euro cents from `payer` to `payee`. */
+export async function requestBetween(value: number, note?: string) {
+  const [payee, payer] = [uid('alice'), uid('bob')];
+  await Promise.all([enroll(payee), enroll(payer)]);
+  const { data } = await (await sdkFor(payee)).requests.create({
+    ...(note ? { note } : {}),
+    payers: [{ userId: payer, amount: { value, currency: 'EUR' } }],
+  });
+  return { payee, payer, requestId: (data[0] as MoneyRequest).id };
+}
+
+/**
+ * `viewer`'s bubble of a request inside a provider in `lang`, put on the page as plain HTML
+ * (upgraded as a page's elements are), in a new host. Returned before its first render.
+ */
+export async function bubbleOnPage(viewer: string, requestId: string, lang: string) {
+  const host = await fixture<HTMLDivElement>('<div></div>');
+  host.innerHTML = `<settle-provider lang="${lang}" base-url="${await settleUrl()}"
+    token-url="${tokenUrl(viewer)}"><settle-payment-bubble request-id="${requestId}">
+    </settle-payment-bubble></settle-provider>`;
+  const el = host.querySelector('settle-payment-bubble') as HTMLElement & {
+    updateComplete: Promise<boolean>;
+  };
+  return { host, el };
 }
