@@ -9,9 +9,10 @@ const PAGE = 100;
 /**
  * Streams a user's events after `after` (a `seq`), then new ones as they commit, each once
  * and in order, until the client goes away or `lifetimeMs` (the token's) has passed;
- * `announceStart` first tells the client `after` as an event id. Wakes only say "look again": every pass reads
- * the store from the last `seq` sent, so a missed or duplicate wake changes nothing, and
- * each keep-alive also looks again, in case a notification was lost with a connection.
+ * `announceStart` first tells the client `after` as an event id. Wakes only say "look
+ * again": every pass reads the store from the last `seq` sent, so a missed or duplicate wake
+ * changes nothing, and each keep-alive also looks again, in case a notification was lost
+ * with a connection.
  */
 export async function streamEvents(
   stream: SSEStreamingApi,

@@ -82,21 +82,15 @@ export async function resolve(
   );
   if (!m) return false;
   const amount = Number(m.amount);
-  const release: Entry[] = [
+  // Releasing the reservation; posting also books the amount for good.
+  const entries: Entry[] = [
     [3, m.debit_account, 'pending', amount],
     [4, m.credit_account, 'pending', -amount],
   ];
-  const post: Entry[] = [
-    [5, m.debit_account, 'posted', -amount],
-    [6, m.credit_account, 'posted', amount],
-  ];
-  await addEntries(
-    tx,
-    movementId,
-    m.currency,
-    now,
-    state === 'posted' ? [...release, ...post] : release,
-  );
+  if (state === 'posted') {
+    entries.push([5, m.debit_account, 'posted', -amount], [6, m.credit_account, 'posted', amount]);
+  }
+  await addEntries(tx, movementId, m.currency, now, entries);
   return true;
 }
 
