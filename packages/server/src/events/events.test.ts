@@ -24,7 +24,7 @@ describe.each(await storeKinds())('recording events on the %s store', (kind) => 
         1_700_000_000_000,
       ),
     );
-    expect(id).toMatch(/^ev_[0-9a-f]{32}$/);
+    expect(id).toMatch(/^ev_[0-9A-HJKMNP-TV-Z]{26}$/);
     const rows = await db.store.all(
       'SELECT user_id, seq, id, type, data FROM events WHERE id = ?',
       [id],

@@ -1,3 +1,4 @@
+import { newId } from '../ids.js';
 import type { Sql } from '../store/store.js';
 
 /** The store channel telling listeners that a user has new events; the payload is the user id. */
@@ -44,7 +45,7 @@ export async function recordEvent(
   event: { type: EventType | (string & {}); userIds: string[]; data: unknown },
   now: number,
 ): Promise<string> {
-  const id = `ev_${crypto.randomUUID().replaceAll('-', '')}`;
+  const id = newId('ev');
   const data = JSON.stringify(event.data);
   // Sorted, so that transactions for the same users take the sequence rows in the same order.
   const userIds = [...new Set(event.userIds)].sort();

@@ -108,9 +108,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
         input,
         headers['settle-device'],
       );
-      if (['charge', 'payout', 'refund'].includes(transfer.step))
-        await advanceTransfer(services, transfer.id);
-      const now = (await getTransfer(store, transfer.id)) as TransferRow;
+      const now = (await advanceTransfer(services, transfer)) as TransferRow;
       return c.json(transferView(now), 201);
     },
   );
@@ -191,8 +189,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       }
       const moved = await leaveAwait(services, t.id, (tx, row, now) => startRefund(tx, row, now));
       if (!moved) throw conflict('transfer_not_cancelable', 'This transfer just moved on.');
-      await advanceTransfer(services, t.id);
-      return c.json(transferView((await getTransfer(store, t.id)) as TransferRow), 200);
+      return c.json(transferView((await advanceTransfer(services, t.id)) as TransferRow), 200);
     },
   );
 }

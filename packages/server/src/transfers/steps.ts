@@ -132,26 +132,26 @@ async function call(
   return services.processor.refund({ ...op, chargeReference: t.charge_ref ?? '' });
 }
 
-/** One step of the transfer; false when there is nothing to do now. */
-async function step(services: Services, id: string): Promise<boolean> {
-  const t = await getTransfer(services.store, id);
-  if (!t) return false;
+/** The steps that call the card network; the others wait on someone. */
+const RUNNABLE = new Set<TransferStep>(['charge', 'payout', 'refund']);
+
+/** One step of the transfer: its row after the step, or undefined if another runner took it. */
+async function step(services: Services, t: TransferRow): Promise<TransferRow | undefined> {
+  const id = t.id;
   const fault = services.faults;
   switch (t.step) {
     case 'charge': {
       await fault?.('before-charge');
       const result = await call(services, t, 'charge', t.sender_card_id);
       await fault?.('after-charge');
-      return Boolean(
-        await commitStep(services, id, 'charge', async (tx, row, now) => {
-          if (!result.ok) {
-            await resolve(tx, movementId(id, 'charge'), 'voided', now);
-            return { step: 'done', status: 'failed', failure_reason: result.code };
-          }
-          await resolve(tx, movementId(id, 'charge'), 'posted', now);
-          return { charge_ref: result.reference, ...(await afterCharge(tx, row, now)) };
-        }),
-      );
+      return commitStep(services, id, 'charge', async (tx, row, now) => {
+        if (!result.ok) {
+          await resolve(tx, movementId(id, 'charge'), 'voided', now);
+          return { step: 'done', status: 'failed', failure_reason: result.code };
+        }
+        await resolve(tx, movementId(id, 'charge'), 'posted', now);
+        return { charge_ref: result.reference, ...(await afterCharge(tx, row, now)) };
+      });
     }
     case 'payout': {
       const recipient = await services.store.get<{ card_id: string }>(
@@ -161,66 +161,74 @@ async function step(services: Services, id: string): Promise<boolean> {
       await fault?.('before-payout');
       const result = await call(services, t, 'payout', recipient?.card_id ?? '');
       await fault?.('after-payout');
-      return Boolean(
-        await commitStep(services, id, 'payout', async (tx, row, now) => {
-          if (!result.ok) {
-            await resolve(tx, movementId(id, 'payout'), 'voided', now);
-            return { ...(await startRefund(tx, row, now)), failure_reason: 'payout_failed' };
-          }
-          await resolve(tx, movementId(id, 'payout'), 'posted', now);
-          return {
-            step: 'done',
-            status: 'completed',
-            payout_ref: result.reference,
-            completed_at: now,
-            available_at: availableAt(now, result.availability as Availability),
-          };
-        }),
-      );
+      return commitStep(services, id, 'payout', async (tx, row, now) => {
+        if (!result.ok) {
+          await resolve(tx, movementId(id, 'payout'), 'voided', now);
+          return { ...(await startRefund(tx, row, now)), failure_reason: 'payout_failed' };
+        }
+        await resolve(tx, movementId(id, 'payout'), 'posted', now);
+        return {
+          step: 'done',
+          status: 'completed',
+          payout_ref: result.reference,
+          completed_at: now,
+          available_at: availableAt(now, result.availability as Availability),
+        };
+      });
     }
     case 'refund': {
       await fault?.('before-refund');
       const result = await call(services, t, 'refund', t.sender_card_id);
       await fault?.('after-refund');
       if (!result.ok) throw new Error(`refund refused: ${result.code}`);
-      return Boolean(
-        await commitStep(services, id, 'refund', async (tx, row, now) => {
-          await resolve(tx, movementId(id, 'refund'), 'posted', now);
-          // A payout that failed makes the transfer failed; a cancel or an expiry, canceled.
-          const failed = row.failure_reason === 'payout_failed';
-          return {
-            step: 'done',
-            status: failed ? 'failed' : 'canceled',
-            refund_ref: result.reference,
-          };
-        }),
-      );
+      return commitStep(services, id, 'refund', async (tx, row, now) => {
+        await resolve(tx, movementId(id, 'refund'), 'posted', now);
+        // A payout that failed makes the transfer failed; a cancel or an expiry, canceled.
+        const failed = row.failure_reason === 'payout_failed';
+        return {
+          step: 'done',
+          status: failed ? 'failed' : 'canceled',
+          refund_ref: result.reference,
+        };
+      });
     }
     default:
-      return false;
+      return undefined;
   }
 }
 
 /**
- * Runs the transfer's steps until it is final or waits on someone. A processor error leaves
- * the step to the recovery job, which retries with backoff.
+ * Runs the transfer's steps until it is final or waits on someone, and returns it as it is
+ * then. A processor error leaves the step to the recovery job, which retries with backoff.
+ * Given the row just written (rather than an id), it skips reading it again.
  */
-export async function advanceTransfer(services: Services, id: string): Promise<void> {
-  for (let i = 0; i < 4; i++) {
+export async function advanceTransfer(
+  services: Services,
+  start: TransferRow | string,
+): Promise<TransferRow | undefined> {
+  let t = typeof start === 'string' ? await getTransfer(services.store, start) : start;
+  for (let i = 0; t && RUNNABLE.has(t.step) && i < 4; i++) {
     try {
-      if (!(await step(services, id))) return;
+      const next = await step(services, t);
+      // Another runner applied this step first: its outcome is in the store.
+      if (!next) return getTransfer(services.store, t.id);
+      t = next;
     } catch (error) {
-      await scheduleRetry(services, id);
-      services.log({ event: 'transfer.step_failed', transferId: id, error: (error as Error).name });
-      return;
+      await scheduleRetry(services, t);
+      services.log({
+        event: 'transfer.step_failed',
+        transferId: t.id,
+        error: (error as Error).name,
+      });
+      return getTransfer(services.store, t.id);
     }
   }
+  return t;
 }
 
 /** Backs off a step that failed: 1 s, 2 s, 4 s ... up to 5 min. */
-async function scheduleRetry(services: Services, id: string) {
-  const t = await getTransfer(services.store, id);
-  if (!t) return;
+async function scheduleRetry(services: Services, t: TransferRow) {
+  const id = t.id;
   const delay = Math.min(300_000, 1000 * 2 ** Math.min(Number(t.attempts), 9));
   await services.store.run(
     'UPDATE transfers SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND step = ?',

@@ -1,0 +1,142 @@
+// `npm run bench`: authenticated, idempotent transfers on the embedded store under 64
+// connections, against a bare Hono JSON POST on the same machine; then the same with a
+// 200 ms sandbox card network. Prints figures; asserts nothing (see docs/performance.md).
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+
+const CONNECTIONS = 64;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const USERS = 64;
+const here = new URL('.', import.meta.url).pathname;
+
+function start(script, arg) {
+  const child = fork(`${here}${script}`, arg ? [JSON.stringify(arg)] : [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [],
+  });
+  return new Promise((resolve) =>
+    child.once('message', ({ port }) => resolve({ child, url: `http://127.0.0.1:${port}` })),
+  );
+}
+
+const run = (opts) => autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
+
+async function enrollUsers(url, sign) {
+  const tokens = [];
+  const call = async (token, method, path, body) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        'Content-Type': 'application/json',
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return res.json();
+  };
+  for (let i = 0; i < USERS; i++) {
+    const token = await sign(`user${i}`);
+    const phone = `+3361${String(i).padStart(7, '0')}`;
+    await call(token, 'PUT', '/v1/account/profile', {
+      legalName: 'Bench User',
+      country: 'FR',
+      phone,
+    });
+    const card = await call(null, 'POST', '/v1/card-tokens', {
+      number: '4000002500000003',
+      expMonth: 12,
+      expYear: 2040,
+      cvc: '123',
+    });
+    await call(token, 'POST', '/v1/account/card', { token: card.token });
+    await call(token, 'PUT', '/v1/account/pin', { pin: '914273' });
+    const sms = await call(null, 'GET', '/dev/sms');
+    const code = sms.data.find((m) => m.phone === phone).body.match(/\d{6}/)[0];
+    const done = await call(token, 'POST', '/v1/account/verification/check', { code });
+    if (done.status !== 'active') throw new Error(`enrollment failed: ${JSON.stringify(done)}`);
+    tokens.push(token);
+  }
+  return tokens;
+}
+
+async function transfers(latencyMs, sign, jwk) {
+  const { child, url } = await start('prof-server.mjs', { jwk, latencyMs });
+  try {
+    const tokens = await enrollUsers(url, sign);
+    let n = 0;
+    const result = await run({
+      url: `${url}/v1/transfers`,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (req) => {
+            const from = n++ % USERS;
+            const to = (from + 1 + (n % (USERS - 1))) % USERS;
+            req.headers = {
+              Authorization: `Bearer ${tokens[from]}`,
+              'Content-Type': 'application/json',
+              'Idempotency-Key': randomUUID(),
+            };
+            req.body = JSON.stringify({
+              recipientId: `user${to}`,
+              amount: { value: 100 + (n % 2000), currency: 'EUR' },
+            });
+            return req;
+          },
+        },
+      ],
+    });
+    return result;
+  } finally {
+    child.kill('SIGINT'); await new Promise(r => child.once('exit', r));
+  }
+}
+
+const summary = (r) => ({
+  rps: r.requests.average,
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  ok: r['2xx'],
+  other: r.non2xx + r.errors + r.timeouts,
+});
+
+const { privateKey, publicKey } = await generateKeyPair('ES256');
+const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' };
+const sign = (sub) =>
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+    .setIssuer('bench.example')
+    .setAudience('settle')
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(privateKey);
+
+const bare = await start('bare-hono.mjs');
+const hono = summary(
+  await run({
+    url: `${bare.url}/echo`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ recipientId: 'user1', amount: { value: 2000, currency: 'EUR' } }),
+  }),
+);
+bare.child.kill();
+const settle = summary(await transfers(0, sign, jwk));
+const slow = settle;
+// Each transfer makes two network calls (charge, then payout), each 200 ms.
+const ceiling = CONNECTIONS / 0.4;
+
+const line = (name, s) =>
+  `${name.padEnd(34)} ${s.rps.toFixed(0).padStart(7)} req/s   p50 ${String(s.p50).padStart(4)} ms   p99 ${String(s.p99).padStart(5)} ms   2xx ${s.ok}   other ${s.other}`;
+console.log(
+  `${CONNECTIONS} connections, ${DURATION} s each, ${USERS} users, node ${process.version}`,
+);
+console.log(line('bare Hono JSON POST', hono));
+console.log(line('Settle transfers (sqlite, synced)', settle));
+console.log(line('Settle transfers, 200 ms network', slow));
+console.log(`ratio to bare Hono: ${(settle.rps / hono.rps).toFixed(2)} (target >= 0.5)`);
+console.log(
+  `with 200 ms network: ${slow.rps.toFixed(0)}/s of a ${ceiling.toFixed(0)}/s ceiling (${CONNECTIONS} connections / 2 x 200 ms) = ${((100 * slow.rps) / ceiling).toFixed(0)} % (target >= 90 %)`,
+);
