@@ -20,7 +20,25 @@ function start(script, arg) {
   );
 }
 
-const run = (opts) => autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
+/** CPU time (user + system, µs) the server process has used so far. */
+const cpuOf = (child) =>
+  new Promise((resolve) => {
+    const onMessage = (m) => {
+      if (!m.cpu) return;
+      child.off('message', onMessage);
+      resolve(m.cpu.user + m.cpu.system);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
+
+/** Drives `child`'s server, and adds the server's CPU time per 2xx answer to the result. */
+async function run(child, opts) {
+  const before = await cpuOf(child);
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
+  result.cpuPerRequest = ((await cpuOf(child)) - before) / Math.max(1, result['2xx']);
+  return result;
+}
 
 async function enrollUsers(url, sign) {
   const tokens = [];
@@ -65,7 +83,7 @@ async function transfers(latencyMs, sign, jwk) {
   try {
     const tokens = await enrollUsers(url, sign);
     let n = 0;
-    const result = await run({
+    const result = await run(child, {
       url: `${url}/v1/transfers`,
       method: 'POST',
       requests: [
@@ -99,6 +117,7 @@ const summary = (r) => ({
   p99: r.latency.p99,
   ok: r['2xx'],
   other: r.non2xx + r.errors + r.timeouts,
+  cpu: r.cpuPerRequest,
 });
 
 const { privateKey, publicKey } = await generateKeyPair('ES256');
@@ -115,7 +134,7 @@ const sign = (sub) =>
 
 const bare = await start('bare-hono.mjs');
 const hono = summary(
-  await run({
+  await run(bare.child, {
     url: `${bare.url}/echo`,
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -129,7 +148,7 @@ const slow = summary(await transfers(200, sign, jwk));
 const ceiling = CONNECTIONS / 0.4;
 
 const line = (name, s) =>
-  `${name.padEnd(34)} ${s.rps.toFixed(0).padStart(7)} req/s   p50 ${String(s.p50).padStart(4)} ms   p99 ${String(s.p99).padStart(5)} ms   2xx ${s.ok}   other ${s.other}`;
+  `${name.padEnd(34)} ${s.rps.toFixed(0).padStart(7)} req/s   p50 ${String(s.p50).padStart(4)} ms   p99 ${String(s.p99).padStart(5)} ms   server CPU ${s.cpu.toFixed(0).padStart(5)} µs/req   2xx ${s.ok}   other ${s.other}`;
 console.log(
   `${CONNECTIONS} connections, ${DURATION} s each, ${USERS} users, node ${process.version}`,
 );
@@ -137,6 +156,10 @@ console.log(line('bare Hono JSON POST', hono));
 console.log(line('Settle transfers (sqlite, synced)', settle));
 console.log(line('Settle transfers, 200 ms network', slow));
 console.log(`ratio to bare Hono: ${(settle.rps / hono.rps).toFixed(2)} (target >= 0.5)`);
+// Steadier than req/s on a shared machine: what each answer cost the server's one thread.
+console.log(
+  `server CPU per transfer: ${(settle.cpu / hono.cpu).toFixed(1)} x a bare Hono request`,
+);
 console.log(
   `with 200 ms network: ${slow.rps.toFixed(0)}/s of a ${ceiling.toFixed(0)}/s ceiling (${CONNECTIONS} connections / 2 x 200 ms) = ${((100 * slow.rps) / ceiling).toFixed(0)} % (target >= 90 %)`,
 );
