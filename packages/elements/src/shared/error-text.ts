@@ -60,6 +60,8 @@ function codeText(code: string): string | undefined {
       return msg('This card has expired.');
     case 'card_unsupported':
       return msg('This card is not supported.');
+    case 'too_many_card_attempts':
+      return msg('Too many cards tried today. Try again tomorrow.');
     case 'pin_too_simple':
       return msg('This PIN is too easy to guess. Avoid repeats and sequences.');
     case 'code_incorrect':

@@ -1,9 +1,10 @@
 import { detectBrand, last4 } from '../cards/brand.js';
 import { isLuhnValid } from '../cards/luhn.js';
 import { fingerprintPan } from '../crypto/secrets.js';
-import { conflict, invalid, unprocessable } from '../http/errors.js';
+import { type ApiError, conflict, invalid, unavailable, unprocessable } from '../http/errors.js';
 import type { Services } from '../services.js';
 import { type AccountRow, recordAccountUpdated } from './accounts.js';
+import { reserveCardCheck, settleCardCheck } from './card-checks.js';
 
 const TOKEN_TTL_MS = 15 * 60_000;
 
@@ -69,6 +70,45 @@ export async function tokenizeCard(services: Services, input: CardInput) {
   return { token, card };
 }
 
+/** The network's checks and ours: the card's brand, or the error refusing it. */
+async function checkWithNetwork(
+  services: Services,
+  account: AccountRow,
+  row: TokenRow,
+  t: number,
+): Promise<{ brand: string } | { refusal: ApiError }> {
+  const pan = await services.vault.open(row.pan_sealed, row.id);
+  const check = await services.processor.checkCard({
+    pan,
+    expMonth: row.exp_month,
+    expYear: row.exp_year,
+  });
+  if (!check.ok) {
+    const messages = {
+      card_declined: 'The card was declined.',
+      expired_card: 'The card has expired.',
+      card_unsupported: 'This card is not supported. In the sandbox, use a test card.',
+    };
+    return { refusal: unprocessable(check.code, messages[check.code], 'token') };
+  }
+  if (isExpired(row.exp_month, row.exp_year, t)) {
+    return { refusal: unprocessable('expired_card', 'The card has expired.', 'token') };
+  }
+  if (check.funding !== 'debit') {
+    return { refusal: unprocessable('card_not_debit', 'Use a debit card.', 'token') };
+  }
+  if ((check.country ?? account.country) !== account.country) {
+    return {
+      refusal: unprocessable(
+        'card_country_mismatch',
+        'The card must be issued in the country of your profile.',
+        'token',
+      ),
+    };
+  }
+  return { brand: check.brand };
+}
+
 interface TokenRow {
   id: string;
   pan_sealed: string;
@@ -81,7 +121,7 @@ interface TokenRow {
  * expired, issued in the profile's country (domestic only).
  */
 export async function attachCard(services: Services, account: AccountRow, token: string) {
-  const { store, vault, processor, now } = services;
+  const { store, now } = services;
   const t = now();
   const row = await store.get<TokenRow>(
     `SELECT id, pan_sealed, exp_month, exp_year FROM cards
@@ -91,29 +131,22 @@ export async function attachCard(services: Services, account: AccountRow, token:
   if (!row) {
     throw invalid('card_token_invalid', 'This card token is unknown, used or expired.', 'token');
   }
-  const pan = await vault.open(row.pan_sealed, row.id);
-  const check = await processor.checkCard({ pan, expMonth: row.exp_month, expYear: row.exp_year });
-  if (!check.ok) {
-    const messages = {
-      card_declined: 'The card was declined.',
-      expired_card: 'The card has expired.',
-      card_unsupported: 'This card is not supported. In the sandbox, use a test card.',
-    };
-    throw unprocessable(check.code, messages[check.code], 'token');
-  }
-  if (isExpired(row.exp_month, row.exp_year, t)) {
-    throw unprocessable('expired_card', 'The card has expired.', 'token');
-  }
-  if (check.funding !== 'debit') {
-    throw unprocessable('card_not_debit', 'Use a debit card.', 'token');
-  }
-  if ((check.country ?? account.country) !== account.country) {
-    throw unprocessable(
-      'card_country_mismatch',
-      'The card must be issued in the country of your profile.',
-      'token',
+  const checkId = await reserveCardCheck(services, account.user_id, t);
+  let check: Awaited<ReturnType<typeof checkWithNetwork>>;
+  try {
+    check = await checkWithNetwork(services, account, row, t);
+  } catch (error) {
+    // The network did not answer: not one of the user's attempts.
+    await settleCardCheck(services, checkId, 'unavailable');
+    services.log({ event: 'card.check_failed', error: (error as Error).name });
+    throw unavailable(
+      'card_network_unavailable',
+      'The card network did not answer. Try again in a moment.',
+      30,
     );
   }
+  await settleCardCheck(services, checkId, 'refusal' in check ? check.refusal.code : 'approved');
+  if ('refusal' in check) throw check.refusal;
   await store.transaction(async (tx) => {
     const claimed = await tx.run(
       'UPDATE cards SET user_id = ?, attached_at = ?, brand = ? WHERE id = ? AND user_id IS NULL',

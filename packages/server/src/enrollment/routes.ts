@@ -102,7 +102,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       path: '/v1/account/card',
       summary: 'Attach the card token made by the card frame',
       request: jsonBody(CardAttachInput),
-      responses: { ...accountResponse, ...errorResponses(409, 422) },
+      responses: { ...accountResponse, ...errorResponses(409, 422, 503) },
     }),
     async (c) => {
       const { token } = c.req.valid('json');

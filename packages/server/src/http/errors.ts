@@ -70,3 +70,7 @@ export const rateLimited = (code: string, message: string, retryAfter: number) =
     undefined,
     Math.max(1, Math.ceil(retryAfter)),
   );
+
+/** A service Settle depends on (the card network) did not answer: the client may retry. */
+export const unavailable = (code: string, message: string, retryAfter: number) =>
+  new ApiError(503, 'api_error', code, message, undefined, retryAfter);

@@ -32,7 +32,7 @@ export const commonErrors = {
 };
 
 export const errorResponses = (
-  ...statuses: Array<404 | 409 | 413 | 422>
+  ...statuses: Array<404 | 409 | 413 | 422 | 503>
 ): Record<number, ReturnType<typeof errorResponse>> =>
   Object.fromEntries(statuses.map((s) => [s, errorResponse(`Error ${s}`)]));
 

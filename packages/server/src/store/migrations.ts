@@ -234,6 +234,21 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'card_checks',
+    statements: [
+      // Each time the card network was asked about a card a user tried to attach: the limit
+      // on those checks stops a user from testing stolen numbers one after another.
+      `CREATE TABLE card_checks (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX card_checks_user ON card_checks (user_id, created_at)',
+    ],
+  },
 ];
 
 /** Applies pending migrations inside the caller's transaction; returns the versions applied. */

@@ -113,6 +113,7 @@
 's89dce638ff91af80': `Saisissez votre nom comme sur votre pièce d’identité.`,
 's8c6506f32ae5dcef': `Aucun paiement pour l’instant.`,
 's8d4bb619f3bc7c34': `Code`,
+'s8ede827025782eda': `Trop de cartes essayées aujourd’hui. Réessayez demain.`,
 's8fda05c2e5f92136': `Demander de l’argent`,
 's953bc55ab48a4a73': `Envoyer un nouveau code`,
 's95a29054da7515c7': `Les données de votre carte vont directement à Settle dans un cadre sécurisé : ce site ne les voit jamais.`,

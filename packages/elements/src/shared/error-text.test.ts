@@ -1,0 +1,35 @@
+import { expect } from '@open-wc/testing';
+import { RateLimitError, ServerError } from '@settle/sdk';
+import { errorText } from './error-text.js';
+
+const error = <T>(
+  Kind: new (status: number, body: never, headers: Headers) => T,
+  status: number,
+  code: string,
+  retryAfter: string,
+) =>
+  new Kind(
+    status,
+    {
+      type: status === 429 ? 'rate_limit_error' : 'api_error',
+      code,
+      message: 'from the server',
+    } as never,
+    new Headers({ 'Retry-After': retryAfter }),
+  );
+
+describe('errorText', () => {
+  it('tells a person blocked from trying cards for a day to come back tomorrow', () => {
+    const text = errorText(error(RateLimitError, 429, 'too_many_card_attempts', '86400'));
+    expect(text).to.equal('Too many cards tried today. Try again tomorrow.');
+  });
+
+  it('asks to wait a moment for other rate limits, and to retry when the network is down', () => {
+    expect(errorText(error(RateLimitError, 429, 'too_many_attempts', '3'))).to.equal(
+      'Too many attempts. Wait a moment.',
+    );
+    expect(errorText(error(ServerError, 503, 'card_network_unavailable', '30'))).to.equal(
+      'Something went wrong on our side. Please try again.',
+    );
+  });
+});
