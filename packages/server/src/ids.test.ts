@@ -21,4 +21,15 @@ describe('newId', () => {
     );
     expect(neighbours).toEqual([]);
   });
+
+  it('draws every character of the random part evenly', () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 32_000; i++) {
+      const last = newId('tr').slice(-1);
+      counts.set(last, (counts.get(last) ?? 0) + 1);
+    }
+    // 32 characters, 1,000 each expected; ±200 is over 6 standard deviations.
+    expect(counts.size).toBe(32);
+    for (const n of counts.values()) expect(Math.abs(n - 1000)).toBeLessThan(200);
+  });
 });

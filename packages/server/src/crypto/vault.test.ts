@@ -29,6 +29,26 @@ describe('createVault', () => {
     expect(await vault.open(sealed, 'card_1')).toBe(PAN);
   });
 
+  it('keeps WebCrypto’s AES-GCM format: opens values sealed by earlier versions, and back', async () => {
+    const key = Buffer.alloc(32, 7);
+    const vault = createVault({ keys: { k1: key.toString('base64') }, activeKeyId: 'k1' });
+    // Sealed by the vault of earlier versions, which ran on WebCrypto.
+    const earlier = 'v1.k1.XmEC1RjjhNEUv9Dm.Yi-L5gXV_H42k0XN_a2wfaPyYgq6SXRIWSCerGUMcG4';
+    expect(await vault.open(earlier, 'card_compat')).toBe(PAN);
+    const [, , iv = '', data = ''] = (await vault.seal(PAN, 'card_compat')).split('.');
+    const webKey = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['decrypt']);
+    const opened = await crypto.subtle.decrypt(
+      {
+        name: 'AES-GCM',
+        iv: Buffer.from(iv, 'base64url'),
+        additionalData: Buffer.from('card_compat'),
+      },
+      webKey,
+      Buffer.from(data, 'base64url'),
+    );
+    expect(Buffer.from(opened).toString()).toBe(PAN);
+  });
+
   it('produces v1.<keyId>.<iv>.<data> without the card number in it', async () => {
     const vault = createVault({ keys: { k1 }, activeKeyId: 'k1' });
     const sealed = await vault.seal(PAN, 'card_1');
