@@ -81,6 +81,39 @@ describe('configuration from the environment', async () => {
     ).rejects.toThrow(/http/);
   });
 
+  it('applies per-country limits from SETTLE_LIMITS and thresholds from SETTLE_RISK', async () => {
+    const options = await optionsFromEnv(db.store, dir, {
+      SETTLE_LIMITS: '{"FR":{"perTransfer":30000},"GB":{"rolling30Days":90000}}',
+      SETTLE_RISK: '{"velocityReview":5}',
+    });
+    expect(options.risk).toEqual({ velocityReview: 5 });
+    const app = createApp(options);
+    const token = await mintDevToken(await loadDevSecrets(dir), 'limited');
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    await app.request('/v1/account/profile', {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ legalName: 'Lima Ited', country: 'FR', phone: '+33612345670' }),
+    });
+    const account = await (await app.request('/v1/account', { headers })).json();
+    // The user sees the limits the server applies: the override, and the defaults beside it.
+    expect(account.limits).toMatchObject({
+      perTransfer: { value: 30000, currency: 'EUR' },
+      rolling30Days: { value: 150000, currency: 'EUR' },
+    });
+  });
+
+  it.each([
+    ['SETTLE_LIMITS', 'not json', /SETTLE_LIMITS must be JSON/],
+    ['SETTLE_LIMITS', '{"XX":{"perTransfer":100}}', /SETTLE_LIMITS is not valid/],
+    ['SETTLE_LIMITS', '{"FR":{"perTransfer":-5}}', /perTransfer/],
+    ['SETTLE_LIMITS', '{"FR":{"perTransfer":12.5}}', /perTransfer/],
+    ['SETTLE_LIMITS', '{"FR":{"perTransfr":100}}', /perTransfr/],
+    ['SETTLE_RISK', '{"velocityReview":"5"}', /velocityReview/],
+  ])('refuses to start with %s=%s, saying what is wrong', async (name, value, message) => {
+    await expect(optionsFromEnv(db.store, dir, { [name]: value })).rejects.toThrow(message);
+  });
+
   it.runIf((await storeKinds()).includes('postgres'))(
     'opens PostgreSQL in the schema SETTLE_PG_SCHEMA names, creating it',
     async () => {

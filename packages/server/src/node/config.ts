@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import type { SettleOptions } from '../config.js';
 import type { Store } from '../store/store.js';
+import { antiFraudFromEnv } from './anti-fraud-env.js';
 import { type DevSecrets, loadDevSecrets } from './dev-keys.js';
 import { openPgStore } from './pg-store.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -108,6 +109,7 @@ export async function optionsFromEnv(
     hashSecret: setting('SETTLE_HASH_SECRET', (d) => d.hashSecret),
     sandboxLatencyMs: Number(env.SETTLE_SANDBOX_LATENCY_MS ?? 0) || 0,
     webhooks: webhooks(env),
+    ...antiFraudFromEnv(env),
     dev: !production,
     log: (line) =>
       process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`),
