@@ -162,10 +162,8 @@ console.log(line('bare Hono JSON POST', hono));
 console.log(line('Settle transfers (sqlite, synced)', settle));
 console.log(line('Settle transfers, 200 ms network', slow));
 console.log(`ratio to bare Hono: ${(settle.rps / hono.rps).toFixed(2)} (target >= 0.5)`);
-// Steadier than req/s on a shared machine: what each answer cost the server's one thread.
-console.log(
-  `server CPU per transfer: ${(settle.cpu / hono.cpu).toFixed(1)} x a bare Hono request`,
-);
+// Steadier than req/s on a shared machine: what each answer cost the server process.
+console.log(`server CPU per transfer: ${(settle.cpu / hono.cpu).toFixed(1)} x a bare Hono request`);
 console.log(
   `with 200 ms network: ${slow.rps.toFixed(0)}/s of a ${ceiling.toFixed(0)}/s ceiling (${CONNECTIONS} connections / 2 x 200 ms) = ${((100 * slow.rps) / ceiling).toFixed(0)} % (target >= 90 %)`,
 );

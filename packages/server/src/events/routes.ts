@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
+import { rateLimited } from '../http/errors.js';
 import { commonErrors } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { RECENT_EVENTS, recentStart } from './events.js';
@@ -20,8 +21,15 @@ Each message has \`id\` (the user's event sequence number), \`event\` (the type:
 \`{ id, type, createdAt, data }\`. A comment line is sent every ${KEEP_ALIVE_MS / 1000} s. The stream
 ends when the user token expires: reconnect with a new token and \`Last-Event-ID\`.`;
 
+/**
+ * Streams one user may hold open on one server process: a page needs one, a few tabs a few.
+ * Beyond, a token could tie up the server's connections and memory.
+ */
+export const STREAMS_PER_USER = 10;
+
 /** `GET /v1/events`: the live events of the current user (docs/events.md). */
 export function eventRoutes(app: OpenAPIHono, services: Services) {
+  const open = new Map<string, number>();
   app.openapi(
     createRoute({
       method: 'get',
@@ -52,18 +60,33 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
       const { userId, tokenExpiresAt } = c.var;
       // As long as the token would be accepted, skew included: not a moment longer.
       const lifetimeMs = (tokenExpiresAt + CLOCK_SKEW_S) * 1000 - services.now();
+      const streams = open.get(userId) ?? 0;
+      if (streams >= STREAMS_PER_USER) {
+        throw rateLimited(
+          'too_many_streams',
+          `At most ${STREAMS_PER_USER} live event streams per user: close one first.`,
+          30,
+        );
+      }
+      open.set(userId, streams + 1);
       return streamSSE(c, async (stream) => {
-        c.req.raw.signal.addEventListener('abort', () => stream.abort());
-        const after =
-          given === undefined
-            ? await recentStart(services.store, userId, services.now())
-            : Number(given);
-        await streamEvents(stream, services, {
-          userId,
-          after,
-          lifetimeMs,
-          announceStart: given === undefined,
-        });
+        try {
+          c.req.raw.signal.addEventListener('abort', () => stream.abort());
+          const after =
+            given === undefined
+              ? await recentStart(services.store, userId, services.now())
+              : Number(given);
+          await streamEvents(stream, services, {
+            userId,
+            after,
+            lifetimeMs,
+            announceStart: given === undefined,
+          });
+        } finally {
+          const left = (open.get(userId) ?? 1) - 1;
+          if (left > 0) open.set(userId, left);
+          else open.delete(userId);
+        }
       });
     },
   );

@@ -5,6 +5,7 @@ import { enroll, FR_CARD, mintToken, type TestApp, testApp } from '../testing/pl
 import { listenHttp, openEvents } from '../testing/sse.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 import { recordEvent } from './events.js';
+import { STREAMS_PER_USER } from './routes.js';
 
 const profile = { legalName: 'Alice Martin', country: 'FR', phone: '+33612345678' };
 
@@ -255,6 +256,30 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     } finally {
       await server.close();
     }
+  });
+
+  it('keeps one user to 10 open streams, and frees a place when one closes', async () => {
+    const token = await mintToken(t.keys, 'zoe', { iat: Math.floor(t.clock.now / 1000) });
+    const streams = await Promise.all(
+      Array.from({ length: STREAMS_PER_USER }, () => connect('zoe')),
+    );
+    const refused = await openEvents(`${http.url}/v1/events`, token);
+    expect(refused.status).toBe(429);
+    expect(refused.error?.error).toMatchObject({
+      type: 'rate_limit_error',
+      code: 'too_many_streams',
+    });
+    // Another user is not affected.
+    (await connect('zack')).close();
+    streams[0]?.close();
+    let again = await openEvents(`${http.url}/v1/events`, token);
+    for (let i = 0; i < 100 && again.status === 429; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      again = await openEvents(`${http.url}/v1/events`, token);
+    }
+    expect(again.status).toBe(200);
+    again.messages?.close();
+    for (const events of streams) events.close();
   });
 
   // Registered for PostgreSQL only: processes share events through LISTEN/NOTIFY.

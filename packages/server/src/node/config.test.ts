@@ -95,7 +95,9 @@ describe('configuration from the environment', async () => {
       headers,
       body: JSON.stringify({ legalName: 'Lima Ited', country: 'FR', phone: '+33612345670' }),
     });
-    const account = await (await app.request('/v1/account', { headers })).json();
+    const account = (await (await app.request('/v1/account', { headers })).json()) as {
+      limits: unknown;
+    };
     // The user sees the limits the server applies: the override, and the defaults beside it.
     expect(account.limits).toMatchObject({
       perTransfer: { value: 30000, currency: 'EUR' },
