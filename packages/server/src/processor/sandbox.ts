@@ -30,14 +30,13 @@ export function sandboxProcessor({
         : card.outcome === 'approved'
           ? 'approved'
           : card.outcome;
-    await store.run(
-      `INSERT INTO sandbox_operations (key, kind, card_last4, amount, currency, outcome, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-      [op.idempotencyKey, kind, op.card.pan.slice(-4), op.amount, op.currency, outcome, now()],
-    );
+    // The first call with this key decides; a repeat gets the recorded outcome back (the
+    // no-op update makes RETURNING give the existing row).
     const first = await store.get<{ outcome: string }>(
-      'SELECT outcome FROM sandbox_operations WHERE key = ?',
-      [op.idempotencyKey],
+      `INSERT INTO sandbox_operations (key, kind, card_last4, amount, currency, outcome, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET key = excluded.key
+       RETURNING outcome`,
+      [op.idempotencyKey, kind, op.card.pan.slice(-4), op.amount, op.currency, outcome, now()],
     );
     if (first?.outcome !== 'approved') {
       return { ok: false, code: (first?.outcome ?? 'card_declined') as 'card_declined' };
