@@ -35,12 +35,6 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const ALGORITHM = 'aes-256-gcm';
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
-  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString(
-    'base64url',
-  );
-}
-
 /** Strict decoding: Node's decoder skips junk and ignores spare bits, so re-encode to compare. */
 function fromBase64Url(text: string): Uint8Array | undefined {
   if (!BASE64URL.test(text)) return undefined;
@@ -109,7 +103,7 @@ export function createVault(options: VaultOptions): Vault {
         cipher.final(),
         cipher.getAuthTag(),
       ]);
-      return `${VERSION}.${activeKeyId}.${toBase64Url(iv)}.${toBase64Url(data)}`;
+      return `${VERSION}.${activeKeyId}.${iv.toString('base64url')}.${data.toString('base64url')}`;
     },
 
     async open(sealed, aad) {

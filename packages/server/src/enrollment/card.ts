@@ -132,10 +132,7 @@ export async function attachCard(services: Services, account: AccountRow, token:
     throw invalid('card_token_invalid', 'This card token is unknown, used or expired.', 'token');
   }
   const checkId = await reserveCardCheck(services, account.user_id, t);
-  let check: Awaited<ReturnType<typeof checkWithNetwork>>;
-  try {
-    check = await checkWithNetwork(services, account, row, t);
-  } catch (error) {
+  const check = await checkWithNetwork(services, account, row, t).catch(async (error) => {
     // The network did not answer: not one of the user's attempts.
     await settleCardCheck(services, checkId, 'unavailable');
     services.log({ event: 'card.check_failed', error: (error as Error).name });
@@ -144,7 +141,7 @@ export async function attachCard(services: Services, account: AccountRow, token:
       'The card network did not answer. Try again in a moment.',
       30,
     );
-  }
+  });
   await settleCardCheck(services, checkId, 'refusal' in check ? check.refusal.code : 'approved');
   if ('refusal' in check) throw check.refusal;
   await store.transaction(async (tx) => {

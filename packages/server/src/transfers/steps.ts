@@ -228,10 +228,9 @@ export async function advanceTransfer(
 
 /** Backs off a step that failed: 1 s, 2 s, 4 s ... up to 5 min. */
 async function scheduleRetry(services: Services, t: TransferRow) {
-  const id = t.id;
   const delay = Math.min(300_000, 1000 * 2 ** Math.min(Number(t.attempts), 9));
   await services.store.run(
     'UPDATE transfers SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND step = ?',
-    [services.now() + delay, id, t.step],
+    [services.now() + delay, t.id, t.step],
   );
 }
