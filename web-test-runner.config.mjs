@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { reactEsmPlugin } from './packages/elements/testing/react-esm.mjs';
 import { settleServerPlugin } from './packages/elements/testing/settle-server.mjs';
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 
 export default {
   files: ['packages/elements/src/**/*.test.ts'],
@@ -24,18 +25,7 @@ export default {
   ],
   browsers: [
     chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
+      launchOptions: chromiumLaunchOptions,
     }),
   ],
   // One page at a time: keyboard and focus tests need the focused page, and a page in the

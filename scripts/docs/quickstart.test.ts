@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../apps/demo/src/testing/demo-servers.js';
+import { chromiumLaunchOptions } from '../chromium.mjs';
 import { type CodeBlock, codeBlocks } from './markdown.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -182,18 +183,7 @@ describe('docs/quickstart.md', { timeout: 60_000 }, () => {
   });
 
   it('shows the components in the page: set up, the history, and the send dialog', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const page = await browser.newPage({ locale: 'en-US' });
       await page.goto(`http://localhost:${ports.chat}/`);

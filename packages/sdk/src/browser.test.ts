@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
 import { startServer, type TestServer } from './testing/server.js';
 
 // The core as a browser gets it: bundled for the browser platform, no Node built-ins.
@@ -60,10 +61,7 @@ beforeAll(async () => {
   site = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
   await new Promise<void>((resolve) => site.once('listening', () => resolve()));
   url = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
 }, 30_000);
 
 afterAll(async () => {

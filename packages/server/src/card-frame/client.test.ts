@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../../../scripts/chromium.mjs';
 import { detectBrand, last4 } from '../cards/brand.js';
 import { isLuhnValid } from '../cards/luhn.js';
 import { findSandboxCard } from '../cards/sandbox-cards.js';
@@ -166,18 +167,7 @@ beforeAll(async () => {
   origins.settle = await listen(settleApp());
   origins.host = await listen(hostApp());
   origins.evil = await listen(evilApp());
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
   page = await browser.newPage();
 }, 20_000);
 
