@@ -110,6 +110,19 @@ describe('user tokens', () => {
     await expect401(await mintToken(sameKid, 'alice'), /signature/);
   });
 
+  it('rejects a sub that is not a string, as JWT requires, with a 401 that says so', async () => {
+    for (const sub of [12345, ['alice'], { id: 1 }, null]) {
+      const token = await new SignJWT({ sub } as Record<string, unknown>)
+        .setProtectedHeader({ alg: 'ES256', kid: t.keys.kid })
+        .setIssuer(PLATFORM_ID)
+        .setAudience('settle')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(t.keys.privateKey);
+      await expect401(token, sub === null ? /sub/ : /`sub` must be a string/);
+    }
+  });
+
   it('rejects tokens that live longer than an hour', async () => {
     await expect401(await mintToken(t.keys, 'alice', { ttl: 7200 }), /1 hour/);
   });

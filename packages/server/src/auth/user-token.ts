@@ -72,7 +72,11 @@ export function createUserTokenVerifier({
     } catch (error) {
       throw unauthenticated(describe(error));
     }
-    const { sub, exp, iat } = payload as { sub: string; exp: number; iat: number };
+    const { sub, exp, iat } = payload as { sub: unknown; exp: number; iat: number };
+    // JWT says `sub` is a string; platforms with numeric user ids must send "42", not 42.
+    if (typeof sub !== 'string') {
+      throw unauthenticated('The token\'s `sub` must be a string: the user id, e.g. "42".');
+    }
     // A NUL could not even be stored by PostgreSQL.
     if (!sub || sub.length > 255 || sub.includes('\u0000')) {
       throw unauthenticated('The token has no valid `sub`.');
