@@ -30,6 +30,13 @@ export const STREAMS_PER_USER = 10;
 /** `GET /v1/events`: the live events of the current user (docs/events.md). */
 export function eventRoutes(app: OpenAPIHono, services: Services) {
   const open = new Map<string, number>();
+  // Hono answers HEAD with the GET handler and drops the body: a stream would never be read
+  // nor closed, and would hold one of the user's places until the token expires.
+  app.use('/v1/events', (c, next) =>
+    c.req.method === 'HEAD'
+      ? Promise.resolve(c.body(null, 200, { 'Content-Type': 'text/event-stream' }))
+      : next(),
+  );
   app.openapi(
     createRoute({
       method: 'get',

@@ -282,6 +282,23 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     for (const events of streams) events.close();
   });
 
+  it('answers HEAD without opening a stream or taking one of the 10 places', async () => {
+    const token = await mintToken(t.keys, 'hugo', { iat: Math.floor(t.clock.now / 1000) });
+    for (let i = 0; i < STREAMS_PER_USER + 2; i++) {
+      const head = await fetch(`${http.url}/v1/events`, {
+        method: 'HEAD',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    }
+    expect((await fetch(`${http.url}/v1/events`, { method: 'HEAD' })).status).toBe(401);
+    const streams = await Promise.all(
+      Array.from({ length: STREAMS_PER_USER }, () => connect('hugo')),
+    );
+    for (const events of streams) events.close();
+  });
+
   // Registered for PostgreSQL only: processes share events through LISTEN/NOTIFY.
   if (kind === 'postgres') {
     it('reaches a stream served by another process on the same database', async () => {
