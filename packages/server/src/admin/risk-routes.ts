@@ -105,6 +105,16 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         if (!f) throw notFound('No such flag.');
         if (f.status !== 'open')
           throw conflict('flag_resolved', `This flag is already ${f.status}.`);
+        const t = f.transfer_id ? await getTransfer(tx, f.transfer_id) : undefined;
+        if (decision === 'approve' && t?.step === 'review') {
+          const sender = await getAccount(tx, t.sender_id);
+          if (sender?.status === 'frozen') {
+            throw conflict(
+              'account_frozen',
+              'The sender’s account is frozen: unfreeze it first, or reject the transfer.',
+            );
+          }
+        }
         const now = services.now();
         const status = decision === 'approve' ? 'approved' : 'rejected';
         await tx.run('UPDATE risk_flags SET status = ?, resolved_at = ? WHERE id = ?', [
@@ -112,7 +122,6 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
           now,
           id,
         ]);
-        const t = f.transfer_id ? await getTransfer(tx, f.transfer_id) : undefined;
         if (t?.step === 'review') {
           const next =
             decision === 'approve'

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBalancedLedger, sandboxCount } from '../testing/money.js';
 import {
   enroll,
+  GB_CARD,
   mintToken,
   nextPhone,
   SECRET_KEY,
@@ -83,6 +84,51 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     await expectBalancedLedger(db.store);
   });
 
+  it('will not approve a held transfer while its sender is frozen', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const held = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(2000) });
+    const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === held.body.id,
+    );
+    await admin('POST', `/v1/admin/accounts/${alice}/freeze`);
+    const approve = await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'approve',
+    });
+    expect(approve.status).toBe(409);
+    expect(approve.body.error.code).toBe('account_frozen');
+    expect((await admin('GET', '/v1/admin/flags?status=open')).body.data).toContainEqual(flag);
+    expect((await t.call(bob, 'GET', `/v1/transfers/${held.body.id}`)).body).toMatchObject({
+      status: 'pending',
+      review: true,
+    });
+    expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(0);
+    await admin('POST', `/v1/admin/accounts/${alice}/unfreeze`);
+    await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'approve' });
+    expect((await t.call(bob, 'GET', `/v1/transfers/${held.body.id}`)).body.status).toBe(
+      'completed',
+    );
+  });
+
+  it('refunds a held transfer approved after its recipient enrolled in another country', async () => {
+    const alice = await user();
+    const gina = `${kind}-gina`;
+    const held = await t.pay(alice, '/v1/transfers', { recipientId: gina, amount: eur(2000) });
+    expect(held.body).toMatchObject({ status: 'pending', review: true });
+    await enroll(t, gina, { phone: '+447400123457', card: GB_CARD, country: 'GB' });
+    const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === held.body.id,
+    );
+    await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'approve' });
+    expect((await t.call(alice, 'GET', `/v1/transfers/${held.body.id}`)).body).toMatchObject({
+      status: 'failed',
+      failureReason: 'recipient_not_domestic',
+    });
+    expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(1);
+    expect(await sandboxCount(db.store, held.body.id, 'payout')).toBe(0);
+    expect(await sandboxCount(db.store, held.body.id, 'refund')).toBe(1);
+    await expectBalancedLedger(db.store);
+  });
+
   it('reviews, then blocks, many transfers in a few minutes', async () => {
     const [alice, bob] = [await user(), await user()];
     const statuses = [];
@@ -122,7 +168,21 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     expect(
       (await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(100) })).body.error.code,
     ).toBe('recipient_unavailable');
+    // Refused, and nothing changed: the session still works, no event was recorded.
+    const events = async () =>
+      (
+        await db.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM events WHERE user_id = ?', [
+          bob,
+        ])
+      )?.n;
+    const before = await events();
+    const session = await mintToken(t.keys, bob, { iat: Math.floor(t.clock.now / 1000) - 5 });
     expect((await t.call(bob, 'POST', '/v1/account/secure')).status).toBe(403);
+    expect(await events()).toBe(before);
+    const stillIn = await t.app.request('/v1/account', {
+      headers: { Authorization: `Bearer ${session}` },
+    });
+    expect(stillIn.status).toBe(200);
     const back = await admin('POST', `/v1/admin/accounts/${bob}/unfreeze`);
     expect(back.body.status).toBe('active');
     expect(

@@ -29,6 +29,9 @@ export function secureRoutes(
       const userId = c.var.userId;
       const now = services.now();
       await store.transaction(async (tx) => {
+        // Refused before anything changes: a frozen account's sessions are support's call.
+        if ((await getAccount(tx, userId))?.status === 'frozen')
+          throw forbidden('account_frozen', 'This account is frozen. Contact support.');
         const changed = await tx.run(
           `UPDATE accounts SET status = CASE WHEN status IN ('active', 'locked') THEN 'locked' ELSE status END,
            tokens_valid_after = ?, updated_at = ? WHERE user_id = ?`,
@@ -38,8 +41,6 @@ export function secureRoutes(
       });
       revocations.forget(userId);
       const account = await getAccount(store, userId);
-      if (account?.status === 'frozen')
-        throw forbidden('account_frozen', 'This account is frozen. Contact support.');
       services.log({ event: 'account.secured', userId });
       return c.json(await accountView(store, userId, account, services.limits), 200);
     },

@@ -140,11 +140,11 @@ export const GB_CARD = '4000008260000000';
 export async function enroll(
   t: TestApp,
   userId: string,
-  { phone = '+33612345678', pin = '914273', card = FR_CARD } = {},
+  { phone = '+33612345678', pin = '914273', card = FR_CARD, country = 'FR' } = {},
 ) {
   await t.call(userId, 'PUT', '/v1/account/profile', {
     legalName: 'Alice Martin',
-    country: 'FR',
+    country,
     phone,
   });
   const { body } = await t.call(null, 'POST', '/v1/card-tokens', {

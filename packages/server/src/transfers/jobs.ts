@@ -1,7 +1,14 @@
 import type { Services } from '../services.js';
 import type { Sql } from '../store/store.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
-import { advanceTransfer, commitStep, reservePayout, startRefund } from './steps.js';
+import {
+  advanceTransfer,
+  commitStep,
+  recipientState,
+  refundForeign,
+  reservePayout,
+  startRefund,
+} from './steps.js';
 import type { TransferRow } from './transfer-row.js';
 
 /** A step untouched this long is taken over by the job: its runner crashed or gave up. */
@@ -14,9 +21,10 @@ export const leaveAwait = (
   change: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow>>,
 ) => commitStep(services, id, 'await', change);
 
-/** The recipient can now be paid: reserve the payout and run it. */
+/** The recipient has enrolled: reserve the payout, or the refund if they are abroad. */
 const toPayout = (services: Services, id: string) =>
   leaveAwait(services, id, async (tx, t, now) => {
+    if ((await recipientState(tx, t)) === 'foreign') return refundForeign(tx, t, now);
     await reservePayout(tx, t, now);
     return { step: 'payout', status: 'pending', expires_at: null };
   });

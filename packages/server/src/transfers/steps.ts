@@ -23,14 +23,30 @@ async function cardOf(services: Services, cardId: string): Promise<CardDetails |
   return { pan, expMonth: Number(row.exp_month), expYear: Number(row.exp_year) };
 }
 
-/** The recipient's card when they can receive money in this currency now. */
-async function payableRecipient(tx: Sql, t: TransferRow) {
-  return tx.get<{ card_id: string }>(
-    `SELECT a.card_id FROM accounts a WHERE a.user_id = ? AND a.status = 'active'
-     AND a.card_id IS NOT NULL AND a.country IS NOT NULL`,
-    [t.recipient_id],
+/**
+ * Whether the recipient can be paid now, never (they enrolled in another country: transfers
+ * stay domestic), or not yet.
+ */
+export async function recipientState(
+  tx: Sql,
+  t: TransferRow,
+): Promise<'payable' | 'foreign' | 'waiting'> {
+  const row = await tx.get<{ ready: number; domestic: number }>(
+    `SELECT CASE WHEN r.status = 'active' AND r.card_id IS NOT NULL AND r.country IS NOT NULL
+       THEN 1 ELSE 0 END AS ready,
+       CASE WHEN r.country = s.country THEN 1 ELSE 0 END AS domestic
+     FROM accounts r JOIN accounts s ON s.user_id = ? WHERE r.user_id = ?`,
+    [t.sender_id, t.recipient_id],
   );
+  if (!row || Number(row.ready) !== 1) return 'waiting';
+  return Number(row.domestic) === 1 ? 'payable' : 'foreign';
 }
+
+/** Gives the money back to a sender whose recipient enrolled in another country. */
+export const refundForeign = async (tx: Sql, t: TransferRow, now: number) => ({
+  ...(await startRefund(tx, t, now)),
+  failure_reason: 'recipient_not_domestic',
+});
 
 /**
  * Moves a step forward in one transaction, only if the transfer is still in `from`: two
@@ -78,13 +94,14 @@ export const reservePayout = (tx: Sql, t: TransferRow, now: number) =>
     now,
   );
 
-/** After a charge: pay the recipient now, or hold the money for them. */
-async function afterCharge(tx: Sql, t: TransferRow, now: number) {
-  const recipient = await payableRecipient(tx, t);
-  if (recipient) {
+/** After a charge: pay the recipient now, give the money back, or hold it for them. */
+async function afterCharge(tx: Sql, t: TransferRow, now: number): Promise<Partial<TransferRow>> {
+  const recipient = await recipientState(tx, t);
+  if (recipient === 'payable') {
     await reservePayout(tx, t, now);
-    return { step: 'payout' as const, status: 'pending' as const };
+    return { step: 'payout', status: 'pending' };
   }
+  if (recipient === 'foreign') return refundForeign(tx, t, now);
   return {
     step: 'await' as const,
     status: 'awaiting_recipient' as const,
@@ -183,8 +200,10 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
       if (!result.ok) throw new Error(`refund refused: ${result.code}`);
       return commitStep(services, id, 'refund', async (tx, row, now) => {
         await resolve(tx, movementId(id, 'refund'), 'posted', now);
-        // A payout that failed makes the transfer failed; a cancel or an expiry, canceled.
-        const failed = row.failure_reason === 'payout_failed';
+        // A payout that failed or a foreign recipient makes the transfer failed; a cancel
+        // or an expiry, canceled.
+        const failed =
+          row.failure_reason === 'payout_failed' || row.failure_reason === 'recipient_not_domestic';
         return {
           step: 'done',
           status: failed ? 'failed' : 'canceled',

@@ -4,6 +4,7 @@ import {
   DECLINED_CARD,
   enroll,
   FR_CARD_1_DAY,
+  GB_CARD,
   NO_FUNDS_CARD,
   nextPhone,
   type TestApp,
@@ -193,6 +194,22 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
     expect(done.body.status).toBe('completed');
     // A 1-business-day card: available later than paid.
     expect(Date.parse(done.body.availableAt)).toBeGreaterThan(Date.parse(done.body.completedAt));
+    await expectBalancedLedger(db.store);
+  });
+
+  it('refunds a held transfer whose recipient enrolls in another country', async () => {
+    const alice = await user();
+    const gary = `${kind}-gary`;
+    const res = await t.pay(alice, '/v1/transfers', { recipientId: gary, amount: eur(2000) });
+    expect(res.body.status).toBe('awaiting_recipient');
+    await enroll(t, gary, { phone: '+447400123456', card: GB_CARD, country: 'GB' });
+    const done = await t.call(alice, 'GET', `/v1/transfers/${res.body.id}`);
+    expect(done.body).toMatchObject({ status: 'failed', failureReason: 'recipient_not_domestic' });
+    expect(await sandboxCount(db.store, res.body.id, 'payout')).toBe(0);
+    expect(await sandboxCount(db.store, res.body.id, 'refund')).toBe(1);
+    // The background pass finds nothing left to pay him either.
+    await t.app.jobs.runOnce();
+    expect(await sandboxCount(db.store, res.body.id, 'payout')).toBe(0);
     await expectBalancedLedger(db.store);
   });
 
