@@ -5,7 +5,6 @@ import {
   advanceTransfer,
   commitStep,
   recipientState,
-  refundForeign,
   reservePayout,
   startRefund,
 } from './steps.js';
@@ -24,7 +23,8 @@ export const leaveAwait = (
 /** The recipient has enrolled: reserve the payout, or the refund if they are abroad. */
 const toPayout = (services: Services, id: string) =>
   leaveAwait(services, id, async (tx, t, now) => {
-    if ((await recipientState(tx, t)) === 'foreign') return refundForeign(tx, t, now);
+    if ((await recipientState(tx, t)) === 'foreign')
+      return startRefund(tx, t, now, 'recipient_not_domestic');
     await reservePayout(tx, t, now);
     return { step: 'payout', status: 'pending', expires_at: null };
   });
@@ -66,10 +66,9 @@ export async function runJobsOnce(services: Services, { recovering = false } = {
     if (Number(t.payable) === 1) {
       if (await toPayout(services, t.id)) await advanceTransfer(services, t.id);
     } else if (Number(t.expired) === 1) {
-      const moved = await leaveAwait(services, t.id, async (tx, row, at) => ({
-        ...(await startRefund(tx, row, at)),
-        failure_reason: 'expired',
-      }));
+      const moved = await leaveAwait(services, t.id, (tx, row, at) =>
+        startRefund(tx, row, at, 'expired'),
+      );
       if (moved) await advanceTransfer(services, t.id);
     }
   }

@@ -55,8 +55,12 @@ describe.each(await storeKinds())('recovery after a crash on the %s store', (kin
         amount: eur(900),
       });
       expect(res.body.status).toBe('awaiting_recipient');
+      // The cancel is decided and answered as such; the refund is what the crash cut.
       const cancel = await crashing.call(alice, 'POST', `/v1/transfers/${res.body.id}/cancel`);
-      expect(cancel.body.status).toBe('awaiting_recipient');
+      expect(cancel.body.status).toBe('canceled');
+      expect(await sandboxCount(db.store, res.body.id, 'refund')).toBe(
+        point === 'before-refund' ? 0 : 1,
+      );
 
       const restarted = await testApp(db.store, { vault });
       await restarted.app.jobs.runOnce({ recovering: true });

@@ -179,17 +179,23 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       const userId = c.var.userId;
       const t = await visible(userId, c.req.valid('param').id);
       if (t.sender_id !== userId) throw notFound('No such transfer.');
-      const alreadyCanceling = t.step === 'refund' && t.failure_reason === null;
-      if (t.status === 'canceled' || alreadyCanceling) return c.json(transferView(t), 200);
+      if (t.status === 'canceled') return c.json(transferView(t), 200);
       if (t.step !== 'await') {
         throw conflict(
           'transfer_not_cancelable',
           'Only transfers awaiting their recipient can be canceled.',
         );
       }
-      const moved = await leaveAwait(services, t.id, (tx, row, now) => startRefund(tx, row, now));
-      if (!moved) throw conflict('transfer_not_cancelable', 'This transfer just moved on.');
-      return c.json(transferView((await advanceTransfer(services, t.id)) as TransferRow), 200);
+      const moved = await leaveAwait(services, t.id, (tx, row, now) =>
+        startRefund(tx, row, now, null),
+      );
+      if (moved)
+        return c.json(transferView((await advanceTransfer(services, moved)) ?? moved), 200);
+      // Moved on meanwhile: by a simultaneous cancel or the expiry (then it is canceled), or
+      // by the recipient's enrollment.
+      const now = await getTransfer(services.store, t.id);
+      if (now?.status === 'canceled') return c.json(transferView(now), 200);
+      throw conflict('transfer_not_cancelable', 'This transfer just moved on.');
     },
   );
 }

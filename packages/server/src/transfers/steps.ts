@@ -42,12 +42,6 @@ export async function recipientState(
   return Number(row.domestic) === 1 ? 'payable' : 'foreign';
 }
 
-/** Gives the money back to a sender whose recipient enrolled in another country. */
-export const refundForeign = async (tx: Sql, t: TransferRow, now: number) => ({
-  ...(await startRefund(tx, t, now)),
-  failure_reason: 'recipient_not_domestic',
-});
-
 /**
  * Moves a step forward in one transaction, only if the transfer is still in `from`: two
  * runners (the request and the recovery job) can never both apply the same step.
@@ -101,7 +95,7 @@ async function afterCharge(tx: Sql, t: TransferRow, now: number): Promise<Partia
     await reservePayout(tx, t, now);
     return { step: 'payout', status: 'pending' };
   }
-  if (recipient === 'foreign') return refundForeign(tx, t, now);
+  if (recipient === 'foreign') return startRefund(tx, t, now, 'recipient_not_domestic');
   return {
     step: 'await' as const,
     status: 'awaiting_recipient' as const,
@@ -109,11 +103,23 @@ async function afterCharge(tx: Sql, t: TransferRow, now: number): Promise<Partia
   };
 }
 
-/** Starts giving the charge back: the money leaves clearing for the sender's card. */
+/** Why a charged transfer gives the money back: `null` when its sender canceled it. */
+export type RefundReason = null | 'expired' | 'payout_failed' | 'recipient_not_domestic';
+
+/** A refund after a cancel or an expiry ends `canceled`; after a failure, `failed`. */
+const refundedStatus = (reason: string | null) =>
+  reason === 'payout_failed' || reason === 'recipient_not_domestic' ? 'failed' : 'canceled';
+
+/**
+ * Starts giving the charge back: the money leaves clearing for the sender's card. The
+ * transfer shows its final status at once: the decision is made, and the refund that
+ * follows is retried until the card network takes it.
+ */
 export async function startRefund(
   tx: Sql,
   t: TransferRow,
   now: number,
+  reason: RefundReason,
 ): Promise<Partial<TransferRow>> {
   await reserve(
     tx,
@@ -127,7 +133,7 @@ export async function startRefund(
     },
     now,
   );
-  return { step: 'refund' };
+  return { step: 'refund', status: refundedStatus(reason), failure_reason: reason };
 }
 
 async function call(
@@ -181,7 +187,7 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
       return commitStep(services, id, 'payout', async (tx, row, now) => {
         if (!result.ok) {
           await resolve(tx, movementId(id, 'payout'), 'voided', now);
-          return { ...(await startRefund(tx, row, now)), failure_reason: 'payout_failed' };
+          return startRefund(tx, row, now, 'payout_failed');
         }
         await resolve(tx, movementId(id, 'payout'), 'posted', now);
         return {
@@ -200,13 +206,10 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
       if (!result.ok) throw new Error(`refund refused: ${result.code}`);
       return commitStep(services, id, 'refund', async (tx, row, now) => {
         await resolve(tx, movementId(id, 'refund'), 'posted', now);
-        // A payout that failed or a foreign recipient makes the transfer failed; a cancel
-        // or an expiry, canceled.
-        const failed =
-          row.failure_reason === 'payout_failed' || row.failure_reason === 'recipient_not_domestic';
+        // Rows whose refund started before statuses were set at once get theirs here.
         return {
           step: 'done',
-          status: failed ? 'failed' : 'canceled',
+          status: refundedStatus(row.failure_reason),
           refund_ref: result.reference,
         };
       });

@@ -213,6 +213,22 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
     await expectBalancedLedger(db.store);
   });
 
+  it('answers every one of simultaneous cancels as canceled, and refunds once', async () => {
+    const alice = await user();
+    const res = await t.pay(alice, '/v1/transfers', {
+      recipientId: `${kind}-hana`,
+      amount: eur(700),
+    });
+    const cancels = await Promise.all(
+      Array.from({ length: 5 }, () => t.call(alice, 'POST', `/v1/transfers/${res.body.id}/cancel`)),
+    );
+    expect(cancels.map((c) => [c.status, c.body.status])).toEqual(
+      Array.from({ length: 5 }, () => [200, 'canceled']),
+    );
+    expect(await sandboxCount(db.store, res.body.id, 'refund')).toBe(1);
+    await expectBalancedLedger(db.store);
+  });
+
   it('refunds what waited 7 days, and lets the sender cancel before', async () => {
     const alice = await user();
     const waited = await t.pay(alice, '/v1/transfers', {
