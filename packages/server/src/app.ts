@@ -19,6 +19,7 @@ import { createEventHub } from './events/hub.js';
 import { eventRoutes } from './events/routes.js';
 import { requireUser } from './http/auth.js';
 import { ApiError, type ErrorBody } from './http/errors.js';
+import { maskCardNumbers } from './http/mask.js';
 import { accessLog } from './http/middleware.js';
 import { findNul } from './http/nul.js';
 import { requirePlatform } from './http/platform.js';
@@ -97,8 +98,11 @@ export function createApp(options: SettleOptions): SettleApp {
         );
       }
       const issue = result.error.issues[0];
-      const param = issue?.path.join('.') || undefined;
-      const message = issue ? `${param ? `${param}: ` : ''}${issue.message}` : 'Invalid request.';
+      // Messages and paths may quote a key the client sent: it could be a card number.
+      const param = maskCardNumbers(issue?.path.join('.') ?? '') || undefined;
+      const message = issue
+        ? maskCardNumbers(`${param ? `${param}: ` : ''}${issue.message}`)
+        : 'Invalid request.';
       throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', message, param);
     },
   });

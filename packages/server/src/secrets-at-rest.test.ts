@@ -26,6 +26,16 @@ describe('secrets at rest and in logs', () => {
       cvc: '987',
     });
     await t.call(null, 'POST', '/v1/card-tokens', '{"number":"4000002500000003","cvc":');
+    // A card number where it does not belong: in a path, or as a key of a body.
+    await t.call('alice', 'GET', `/nowhere/${FR_CARD}`);
+    await t.call('alice', 'GET', '/nowhere/4000%200025%200000%200003');
+    const misplaced = await t.call('alice', 'PUT', '/v1/account/profile', {
+      legalName: 'Alice Martin',
+      country: 'FR',
+      phone: '+33612345678',
+      [FR_CARD]: 1,
+    });
+    expect(misplaced.body.error.message).toContain('[card number]');
   });
   afterAll(() => db.cleanup());
 
@@ -43,7 +53,7 @@ describe('secrets at rest and in logs', () => {
   it('puts no PAN, PIN or SMS code in any log line or response', () => {
     const output = t.logs.join('\n');
     expect(t.logs.length).toBeGreaterThan(5);
-    for (const secret of [FR_CARD, '40000025000000030', PIN, NEW_PIN, ...codes]) {
+    for (const secret of [FR_CARD, '40000025000000030', '4000 0025', PIN, NEW_PIN, ...codes]) {
       expect(output).not.toContain(secret);
     }
   });

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { maskCardNumbers } from './mask.js';
 
 /**
  * One line per request: method, route, status, duration and request id. Never bodies,
@@ -15,7 +16,8 @@ export const accessLog = ({
     log({
       event: 'request',
       method: c.req.method,
-      path: c.req.routePath === '/*' ? c.req.path.slice(0, 200) : c.req.routePath,
+      // Unmatched paths are logged as sent, to show what clients ask for, minus card numbers.
+      path: c.req.routePath === '/*' ? maskCardNumbers(c.req.path.slice(0, 200)) : c.req.routePath,
       status: c.res.status,
       ms: Math.round(performance.now() - start),
       requestId: c.get('requestId'),
