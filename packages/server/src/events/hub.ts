@@ -24,6 +24,10 @@ export function createEventHub(store: Store): EventHub {
   const onMessage = (userId: string) => {
     for (const wake of subscribers.get(userId) ?? []) wake();
   };
+  // Notifications lost with a connection: every stream looks again (a wake is only that).
+  const wakeAll = () => {
+    for (const set of subscribers.values()) for (const wake of set) wake();
+  };
 
   return {
     async subscribe(userId, wake) {
@@ -40,7 +44,7 @@ export function createEventHub(store: Store): EventHub {
           stop.then((unlisten) => unlisten()).catch(() => undefined);
         }
       };
-      listening ??= store.listen(EVENTS_CHANNEL, onMessage);
+      listening ??= store.listen(EVENTS_CHANNEL, onMessage, wakeAll);
       try {
         await listening;
       } catch (error) {

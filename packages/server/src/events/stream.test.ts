@@ -301,6 +301,28 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
 
   // Registered for PostgreSQL only: processes share events through LISTEN/NOTIFY.
   if (kind === 'postgres') {
+    it('delivers what committed while the listening connection was lost, once it is back', async () => {
+      const events = await connect('lola');
+      // The stream answers before it listens: wait for its LISTEN, then cut that connection.
+      const cut = () =>
+        db.store.get<{ n: number }>(
+          `SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+           WHERE query = 'LISTEN "' || current_schema() || '.settle_events"'`,
+        );
+      let killed = await cut();
+      for (let i = 0; i < 50 && Number(killed?.n) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        killed = await cut();
+      }
+      expect(Number(killed?.n)).toBe(1);
+      // Its notification goes nowhere: no connection is listening.
+      await record(['lola'], { n: 1 });
+      // Back within a second or so, not at the next keep-alive (15 s).
+      const [message] = await events.take(1, 4000);
+      expect(JSON.parse(message?.data as string).data).toEqual({ n: 1 });
+      events.close();
+    });
+
     it('reaches a stream served by another process on the same database', async () => {
       const other = await db.openAgain();
       const b = await testApp(other);

@@ -57,7 +57,7 @@ export function pgListener(connectionString: string, schema: string | undefined)
     if (closed || retry || listeners.channels().length === 0) return;
     retry = setTimeout(() => {
       retry = undefined;
-      serial(connection).catch(reconnect);
+      serial(connection).then(listeners.reconnected, reconnect);
     }, RECONNECT_MS);
   }
 
@@ -69,9 +69,9 @@ export function pgListener(connectionString: string, schema: string | undefined)
 
   return {
     channel,
-    listen(name: string, onMessage: (payload: string) => void) {
+    listen(name: string, onMessage: (payload: string) => void, onReconnect?: () => void) {
       return serial(async () => {
-        const remove = listeners.add(name, onMessage);
+        const remove = listeners.add(name, onMessage, onReconnect);
         try {
           await (await connection()).query(`LISTEN ${quoted(name)}`);
         } catch (error) {

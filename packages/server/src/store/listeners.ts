@@ -8,13 +8,15 @@ export function checkChannel(channel: string): string {
 
 /** The listeners of a store's notification channels, in this process. */
 export function createListeners() {
-  const byChannel = new Map<string, Set<(payload: string) => void>>();
+  type Listener = { (payload: string): void; onReconnect?: (() => void) | undefined };
+  const byChannel = new Map<string, Set<Listener>>();
   return {
     /** Adds a listener; returns the function that removes it. */
-    add(channel: string, onMessage: (payload: string) => void) {
+    add(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void) {
       checkChannel(channel);
       // Each call is its own listener, even when the same function is passed twice.
-      const listener = (payload: string) => onMessage(payload);
+      const listener: Listener = (payload: string) => onMessage(payload);
+      listener.onReconnect = onReconnect;
       const set = byChannel.get(channel) ?? new Set();
       byChannel.set(channel, set);
       set.add(listener);
@@ -29,6 +31,16 @@ export function createListeners() {
         try {
           listener(payload);
         } catch {}
+      }
+    },
+    /** Tells every listener that notifications may have been missed. */
+    reconnected() {
+      for (const set of byChannel.values()) {
+        for (const listener of set) {
+          try {
+            listener.onReconnect?.();
+          } catch {}
+        }
       }
     },
     channels: () => [...byChannel.keys()],

@@ -32,7 +32,13 @@ export interface Store extends Sql {
    * Calls `onMessage` with the payload of every notification on `channel` until the returned
    * function is called. On PostgreSQL, notifications from every process sharing the database
    * arrive (LISTEN/NOTIFY); on SQLite, those of this process. Resolves once listening.
+   * `onReconnect` is called when a lost PostgreSQL listening connection is back: the
+   * notifications sent meanwhile are gone, so whatever they would have prompted is due now.
    */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
