@@ -43,7 +43,7 @@ export function settleServer({ port, dataDir, env, logPath }) {
       let seen = '';
       current.stdout.on('data', function ready(chunk) {
         seen = (seen + chunk.toString()).slice(-4096);
-        if (!seen.includes('Settle server:')) return;
+        if (!seen.includes('"event":"listening"')) return;
         current.stdout.off('data', ready);
         current.off('exit', onExit);
         clearTimeout(timer);

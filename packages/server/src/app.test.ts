@@ -99,6 +99,32 @@ describe('the HTTP app', () => {
     expect(await script.text()).toContain('settle:card-token');
   });
 
+  it('says 503 to health probes when the store does not answer', async () => {
+    const other = await openTestStore('sqlite');
+    const lost = await testApp(other.store);
+    await other.cleanup();
+    const res = await lost.app.request('/healthz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'unavailable' });
+  });
+
+  it('while draining: 503 to health probes and new streams, and closes each connection', async () => {
+    const draining = await testApp(db.store);
+    draining.app.drain();
+    const health = await draining.app.request('/healthz');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'draining' });
+    expect(health.headers.get('connection')).toBe('close');
+    const stream = await draining.call('alice', 'GET', '/v1/events');
+    expect(stream.status).toBe(503);
+    expect(stream.body.error.code).toBe('shutting_down');
+    expect(stream.headers.get('retry-after')).toBe('1');
+    expect((await draining.call('alice', 'GET', '/v1/account')).headers.get('connection')).toBe(
+      'close',
+    );
+    expect((await t.app.request('/healthz')).headers.get('connection')).toBeNull();
+  });
+
   it('has no dev routes in production', async () => {
     const prod = await testApp(db.store, { dev: false });
     expect((await prod.app.request('/dev/sms')).status).toBe(404);

@@ -46,6 +46,12 @@ export const PIN_ATTEMPTS_PER_MINUTE = 20;
  * const res = await app.request('/v1/account', { headers: { Authorization: `Bearer ${token}` } });
  */
 export type SettleApp = OpenAPIHono & {
+  /**
+   * Prepares a graceful stop (`settle serve` on SIGTERM): live event streams end (clients
+   * resume elsewhere), `/healthz` answers 503, and every connection closes after its answer.
+   * Requests already received are still answered.
+   */
+  drain(): void;
   /** Background work: recovery after a restart, retries, payouts, 7-day expiry. */
   jobs: {
     runOnce(options?: { recovering?: boolean }): Promise<void>;
@@ -137,6 +143,13 @@ export function createApp(options: SettleOptions): SettleApp {
     c.json(new ApiError(404, 'not_found_error', 'route_missing', 'No such route.').toBody(), 404),
   );
 
+  let draining = false;
+  // While draining, each connection closes after its answer: keep-alive clients reconnect,
+  // and reach another process.
+  app.use(async (c, next) => {
+    await next();
+    if (draining) c.res.headers.set('Connection', 'close');
+  });
   app.use(requestId({ headerName: 'Request-Id' }));
   app.use(accessLog({ log }));
   app.use(
@@ -165,7 +178,13 @@ export function createApp(options: SettleOptions): SettleApp {
     }),
   );
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // 503 once the process drains or when the store does not answer: load balancers then
+  // send traffic elsewhere.
+  app.get('/healthz', async (c) => {
+    if (draining) return c.json({ status: 'draining' }, 503);
+    const up = await options.store.get('SELECT 1 AS up').then(Boolean, () => false);
+    return up ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
+  });
 
   cardTokenRoutes(app, services);
   cardFrameRoutes(app, { allowedOrigins: options.allowedOrigins });
@@ -198,7 +217,7 @@ export function createApp(options: SettleOptions): SettleApp {
   app.use('/v1/assistant/*', requireUser({ verify, isRevoked }));
   assistantRoutes(app, services);
   app.use('/v1/events', requireUser({ verify, isRevoked }));
-  eventRoutes(app, services);
+  const events = eventRoutes(app, services);
   app.use('/v1/admin/*', requirePlatform({ secretKeys: options.platform.secretKeys }));
   adminRoutes(app, services);
   riskAdminRoutes(app, services);
@@ -224,6 +243,10 @@ export function createApp(options: SettleOptions): SettleApp {
     },
   });
   return Object.assign(app, {
+    drain() {
+      draining = true;
+      events.drain();
+    },
     jobs: {
       runOnce: (opts?: { recovering?: boolean }) => runJobsOnce(services, opts),
       start: (intervalMs?: number) => startJobs(services, intervalMs),

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
-import { rateLimited } from '../http/errors.js';
+import { rateLimited, unavailable } from '../http/errors.js';
 import { commonErrors } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { RECENT_EVENTS, recentStart } from './events.js';
@@ -27,9 +27,15 @@ ends when the user token expires: reconnect with a new token and \`Last-Event-ID
  */
 export const STREAMS_PER_USER = 10;
 
-/** `GET /v1/events`: the live events of the current user (docs/events.md). */
+/**
+ * `GET /v1/events`: the live events of the current user (docs/events.md). Returns `drain`,
+ * which ends every stream this process serves and refuses new ones, for a shutdown: their
+ * clients resume on another process with `Last-Event-ID`.
+ */
 export function eventRoutes(app: OpenAPIHono, services: Services) {
   const open = new Map<string, number>();
+  const live = new Set<() => void>();
+  let draining = false;
   // Hono answers HEAD with the GET handler and drops the body: a stream would never be read
   // nor closed, and would hold one of the user's places until the token expires.
   app.use('/v1/events', (c, next) =>
@@ -67,6 +73,9 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
       const { userId, tokenExpiresAt } = c.var;
       // As long as the token would be accepted, skew included: not a moment longer.
       const lifetimeMs = (tokenExpiresAt + CLOCK_SKEW_S) * 1000 - services.now();
+      if (draining) {
+        throw unavailable('shutting_down', 'This server is shutting down: connect again.', 1);
+      }
       const streams = open.get(userId) ?? 0;
       if (streams >= STREAMS_PER_USER) {
         throw rateLimited(
@@ -77,6 +86,8 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
       }
       open.set(userId, streams + 1);
       return streamSSE(c, async (stream) => {
+        const end = () => stream.abort();
+        live.add(end);
         try {
           c.req.raw.signal.addEventListener('abort', () => stream.abort());
           const after =
@@ -90,6 +101,7 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
             announceStart: given === undefined,
           });
         } finally {
+          live.delete(end);
           const left = (open.get(userId) ?? 1) - 1;
           if (left > 0) open.set(userId, left);
           else open.delete(userId);
@@ -97,4 +109,10 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
       });
     },
   );
+  return {
+    drain() {
+      draining = true;
+      for (const end of live) end();
+    },
+  };
 }

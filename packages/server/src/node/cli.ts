@@ -50,23 +50,26 @@ async function main(argv: string[]) {
       const jobs = app.jobs.start();
       const webhooks = createWebhookWorker(options);
       webhooks.start();
-      const server = serve(
-        { fetch: app.fetch, port, hostname: process.env.HOST ?? '127.0.0.1' },
-        (info) =>
-          console.log(`Settle server: http://localhost:${info.port} (${store.dialect} store)`),
-      );
+      const hostname = process.env.HOST ?? '127.0.0.1';
+      const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+        const host = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+        console.log(JSON.stringify({ event: 'listening', url, store: store.dialect }));
+      });
       const stop = () => {
+        // No new connections; live event streams end (their clients resume elsewhere), and
+        // each connection closes once its request is answered.
+        app.drain();
         server.close(
           () =>
             void Promise.all([webhooks.stop(), jobs.stop()])
               .then(() => store.close())
               .then(() => process.exit(0)),
         );
-        // Live event streams never end by themselves: cut them after a grace period; their
-        // clients reconnect and resume with Last-Event-ID.
+        // Only a request still running after 30 s is cut.
         setTimeout(
           () => 'closeAllConnections' in server && server.closeAllConnections(),
-          5000,
+          30_000,
         ).unref();
       };
       process.once('SIGINT', stop);

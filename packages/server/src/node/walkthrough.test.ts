@@ -38,7 +38,7 @@ describe('docs/api.md, docs/transfers.md and docs/events.md', () => {
     await new Promise<void>((resolve, reject) => {
       server.once('exit', (code) => reject(new Error(`settle serve exited with ${code}`)));
       server.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Settle server:')) resolve();
+        if (chunk.toString().includes('"event":"listening"')) resolve();
       });
     });
   });
