@@ -28,6 +28,9 @@ function parsePattern(pattern: string): OriginPattern | undefined {
   return bareOrigin(pattern) ? { origin: pattern } : undefined;
 }
 
+/** Whether `value` can be an allowed origin: `https://chat.example` or `http://localhost:*`. */
+export const isOriginPattern = (value: string) => parsePattern(value) !== undefined;
+
 /**
  * Whether `origin` (an `Origin` header or a `parentOrigin` parameter) is one of the allowed
  * embedders. Patterns are exact origins (`https://chat.example`) or a host with any port

@@ -16,7 +16,7 @@ Commands:
   serve [--port 8787] [--data .settle]   run the server (embedded store, or PostgreSQL
                                          when DATABASE_URL is set)
   token <userId> [--data .settle]        print a user token signed by the dev platform key
-  sms [--data .settle]                   print the dev SMS outbox, newest first
+  sms [--data .settle]                   print the SMS outbox, newest first
   migrate [--data .settle]               apply database migrations
   check [--data .settle]                 check the ledger's invariants (exit 2 if broken)
   reseal [--data .settle]                seal every card number under SETTLE_VAULT_ACTIVE_KEY,
@@ -82,7 +82,7 @@ async function main(argv: string[]) {
       return console.log(await mintDevToken(await loadDevSecrets(dataDir), arg));
     }
     case 'sms': {
-      if (process.env.NODE_ENV === 'production') throw new Error('No dev outbox in production.');
+      // `settle serve` keeps SMS in this outbox in production too: it has no SMS gateway.
       const store = await openStore(dataDir);
       await store.migrate();
       for (const sms of await readDevOutbox(store)) {

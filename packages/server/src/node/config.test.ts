@@ -9,6 +9,9 @@ import { openTestStore, pgUrl, storeKinds } from '../testing/stores.js';
 import { openStore, optionsFromEnv } from './config.js';
 import { loadDevSecrets, mintDevToken } from './dev-keys.js';
 
+const SK_A = 'sk_live_aaaaaaaaaaaaaaaaaaaaaaaa';
+const SK_B = 'sk_live_bbbbbbbbbbbbbbbbbbbbbbbb';
+
 describe('configuration from the environment', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'settle-config-'));
   const db = await openTestStore('sqlite');
@@ -40,13 +43,13 @@ describe('configuration from the environment', async () => {
       NODE_ENV: 'production',
       SETTLE_PLATFORM_ID: 'chat.example',
       SETTLE_PLATFORM_JWKS: JSON.stringify({ keys: [keys.publicJwk] }),
-      SETTLE_SECRET_KEYS: 'sk_live_a,sk_live_b',
+      SETTLE_SECRET_KEYS: `${SK_A},${SK_B}`,
       SETTLE_VAULT_KEYS: `old:${generateVaultKey()},new:${generateVaultKey()}`,
       SETTLE_VAULT_ACTIVE_KEY: 'new',
-      SETTLE_HASH_SECRET: 'hash-secret',
+      SETTLE_HASH_SECRET: 'hash-secret-of-32-characters-ok',
       SETTLE_ALLOWED_ORIGINS: 'https://chat.example',
     });
-    expect(options.platform.secretKeys).toEqual(['sk_live_a', 'sk_live_b']);
+    expect(options.platform.secretKeys).toEqual([SK_A, SK_B]);
     expect(options.vault.activeKeyId).toBe('new');
     expect(options.dev).toBe(false);
     const app = createApp(options);
@@ -56,6 +59,27 @@ describe('configuration from the environment', async () => {
     });
     expect(res.status).toBe(401);
     expect((await app.request('/dev/sms')).status).toBe(404);
+  });
+
+  it('in production, needs the chat app origins', async () => {
+    const keys = await platformKeys();
+    const production = {
+      NODE_ENV: 'production',
+      SETTLE_PLATFORM_ID: 'chat.example',
+      SETTLE_PLATFORM_JWKS: JSON.stringify({ keys: [keys.publicJwk] }),
+      SETTLE_SECRET_KEYS: SK_A,
+      SETTLE_VAULT_KEYS: `k1:${generateVaultKey()}`,
+      SETTLE_VAULT_ACTIVE_KEY: 'k1',
+      SETTLE_HASH_SECRET: 'hash-secret-of-32-characters-ok',
+    };
+    await expect(optionsFromEnv(db.store, dir, production)).rejects.toThrow(
+      /SETTLE_ALLOWED_ORIGINS must be set in production/,
+    );
+    const options = await optionsFromEnv(db.store, dir, {
+      ...production,
+      SETTLE_ALLOWED_ORIGINS: 'https://chat.example, http://localhost:*',
+    });
+    expect(options.allowedOrigins).toEqual(['https://chat.example', 'http://localhost:*']);
   });
 
   it('takes the webhook URL and secret together, and refuses a malformed secret', async () => {
@@ -112,6 +136,16 @@ describe('configuration from the environment', async () => {
     ['SETTLE_LIMITS', '{"FR":{"perTransfer":12.5}}', /perTransfer/],
     ['SETTLE_LIMITS', '{"FR":{"perTransfr":100}}', /perTransfr/],
     ['SETTLE_RISK', '{"velocityReview":"5"}', /velocityReview/],
+    ['SETTLE_SECRET_KEYS', 'abc', /SETTLE_SECRET_KEYS must be .*`sk_`/],
+    ['SETTLE_SECRET_KEYS', `${SK_A},sk_short`, /SETTLE_SECRET_KEYS/],
+    ['SETTLE_HASH_SECRET', 'x', /SETTLE_HASH_SECRET must be at least 16/],
+    [
+      'SETTLE_ALLOWED_ORIGINS',
+      'https://chat.example/app',
+      /"https:\/\/chat.example\/app" is not an origin/,
+    ],
+    ['SETTLE_ALLOWED_ORIGINS', 'https://chat.example/', /is not an origin/],
+    ['SETTLE_ALLOWED_ORIGINS', 'chat.example', /is not an origin/],
   ])('refuses to start with %s=%s, saying what is wrong', async (name, value, message) => {
     await expect(optionsFromEnv(db.store, dir, { [name]: value })).rejects.toThrow(message);
   });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
+import { isOriginPattern } from '../card-frame/csp.js';
 import type { SettleOptions } from '../config.js';
 import type { Store } from '../store/store.js';
 import { antiFraudFromEnv } from './anti-fraud-env.js';
@@ -20,6 +21,39 @@ const required = (env: Env, name: string) => {
   if (!value) throw new Error(`${name} must be set in production (see docs/operations.md).`);
   return value;
 };
+
+/** Secret keys: `sk_` and enough characters that they cannot be guessed. */
+function secretKeys(value: string): string[] {
+  const keys = list(value);
+  if (keys.length === 0 || keys.some((key) => !/^sk_[\x21-\x7e]{16,}$/.test(key))) {
+    throw new Error(
+      'SETTLE_SECRET_KEYS must be comma-separated keys of `sk_` and at least 16 more characters, e.g. `sk_live_` + 32 random base64url characters.',
+    );
+  }
+  return keys;
+}
+
+function hashSecret(value: string): string {
+  if (value.length < 16) {
+    throw new Error(
+      'SETTLE_HASH_SECRET must be at least 16 characters: use 32 random bytes in base64 (see docs/operations.md).',
+    );
+  }
+  return value;
+}
+
+/** Origins of the chat app, checked now rather than failing each request that needs them. */
+function allowedOrigins(value: string, production: boolean): string[] {
+  const origins = list(value);
+  if (production && origins.length === 0) required({}, 'SETTLE_ALLOWED_ORIGINS');
+  const wrong = origins.find((origin) => !isOriginPattern(origin));
+  if (wrong !== undefined) {
+    throw new Error(
+      `SETTLE_ALLOWED_ORIGINS: "${wrong}" is not an origin. Write scheme://host or scheme://host:port (no path, no trailing slash), or scheme://host:* for any port.`,
+    );
+  }
+  return origins;
+}
 
 /** `kid1:base64,kid2:base64` -> { kid1: base64, kid2: base64 } */
 function vaultKeys(value: string): Record<string, string> {
@@ -96,17 +130,18 @@ export async function optionsFromEnv(
       id: setting('SETTLE_PLATFORM_ID', (d) => d.platformId),
       ...(jwks ? { jwks } : {}),
       ...(jwksUrl ? { jwksUrl } : {}),
-      secretKeys: list(setting('SETTLE_SECRET_KEYS', (d) => d.secretKey)),
+      secretKeys: secretKeys(setting('SETTLE_SECRET_KEYS', (d) => d.secretKey)),
     },
-    allowedOrigins: list(
+    allowedOrigins: allowedOrigins(
       env.SETTLE_ALLOWED_ORIGINS ?? (production ? '' : 'http://localhost:*,http://127.0.0.1:*'),
+      production,
     ),
     vault: {
       keys: vaultKeys(vaultKeysSetting),
       // With one key, it is the active one.
       activeKeyId: setting('SETTLE_VAULT_ACTIVE_KEY', (d) => d.vaultKeyId),
     },
-    hashSecret: setting('SETTLE_HASH_SECRET', (d) => d.hashSecret),
+    hashSecret: hashSecret(setting('SETTLE_HASH_SECRET', (d) => d.hashSecret)),
     sandboxLatencyMs: Number(env.SETTLE_SANDBOX_LATENCY_MS ?? 0) || 0,
     webhooks: webhooks(env),
     ...antiFraudFromEnv(env),
