@@ -65,6 +65,7 @@ const STATUS: Record<string, string> = {
   '409': 'Conflict: a step out of order, or a state that no longer allows it',
   '422': 'Well-formed but refused',
   '429': 'Too many requests; see Retry-After',
+  '503': 'Unavailable for a moment (the card network, or a server stopping); see Retry-After',
 };
 
 /** GitHub's anchor for a heading. */

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
 import { rateLimited, unavailable } from '../http/errors.js';
-import { commonErrors } from '../http/schemas.js';
+import { commonErrors, errorResponses } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { RECENT_EVENTS, recentStart } from './events.js';
 import { KEEP_ALIVE_MS, streamEvents } from './stream.js';
@@ -65,6 +65,7 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
           content: { 'text/event-stream': { schema: z.string() } },
         },
         ...commonErrors,
+        ...errorResponses(503),
       },
     }),
     (c) => {
