@@ -5,7 +5,7 @@ import { invalid, unprocessable } from '../http/errors.js';
 import { newId } from '../ids.js';
 import type { Services } from '../services.js';
 import { requireActive } from '../transfers/create.js';
-import { rememberKey, replayOf, requestHash } from '../transfers/idempotency.js';
+import { lockPayer, rememberKey, replayOf, requestHash } from '../transfers/idempotency.js';
 import { requestChanged } from './changes.js';
 import { type RequestRow, splitEvenly } from './request-row.js';
 import type { RequestInput } from './schemas.js';
@@ -31,7 +31,7 @@ export async function createRequests(
 ): Promise<RequestRow[]> {
   const hash = requestHash('POST /v1/requests', input);
   return services.store.transaction(async (tx) => {
-    await tx.lock(`requester:${userId}`);
+    await lockPayer(tx, userId);
     const earlier = await replayOf(tx, userId, key, hash);
     if (earlier) {
       return tx.all<RequestRow>('SELECT * FROM payment_requests WHERE group_id = ? ORDER BY id', [

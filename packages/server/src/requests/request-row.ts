@@ -1,3 +1,4 @@
+import { conflict } from '../http/errors.js';
 import type { Sql } from '../store/store.js';
 
 export type RequestStatus = 'open' | 'paid' | 'declined' | 'canceled';
@@ -19,6 +20,17 @@ export interface RequestRow {
 
 export const getRequest = (sql: Sql, id: string) =>
   sql.get<RequestRow>('SELECT * FROM payment_requests WHERE id = ?', [id]);
+
+/** 409 for a request that can no longer be paid, declined or canceled, saying why. */
+export const notOpen = (r: Pick<RequestRow, 'status' | 'transfer_id'>) =>
+  conflict(
+    'request_not_open',
+    r.status === 'paid'
+      ? 'This request is already paid.'
+      : r.status === 'open'
+        ? 'This request is being paid.'
+        : `This request is ${r.status}.`,
+  );
 
 /** A request as its requester and its payer see it. */
 export const requestView = (r: RequestRow) => ({

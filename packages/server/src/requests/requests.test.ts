@@ -137,6 +137,46 @@ describe.each(await storeKinds())('requests on the %s store', (kind) => {
     expect(late.status).toBe(409);
   });
 
+  it('lets exactly one of a payment, a cancel and a decline win when they race', async () => {
+    const [alice, bob] = [await user(), await user()];
+    // Four rounds: within the 5 payments Bob may make without his PIN.
+    for (let i = 0; i < 4; i++) {
+      const made = await t.pay(alice, '/v1/requests', {
+        payers: [{ userId: bob, amount: eur(101) }],
+      });
+      const id = made.body.data[0].id;
+      const [pay, cancel, decline] = await Promise.all([
+        t.pay(bob, '/v1/transfers', { recipientId: alice, amount: eur(101), requestId: id }),
+        t.call(alice, 'POST', `/v1/requests/${id}/cancel`),
+        t.call(bob, 'POST', `/v1/requests/${id}/decline`),
+      ]);
+      const won = [pay.status === 201, cancel.status === 200, decline.status === 200];
+      expect(won.filter(Boolean)).toHaveLength(1);
+      for (const lost of [pay, cancel, decline].filter((r) => r.status >= 400)) {
+        expect(lost.status).toBe(409);
+        expect(lost.body.error.code).toBe('request_not_open');
+      }
+      const request = (await t.call(alice, 'GET', `/v1/requests/${id}`)).body;
+      const expected = won[0] ? 'paid' : won[1] ? 'canceled' : 'declined';
+      expect(request.status).toBe(expected);
+      expect(request.transferId).toBe(won[0] ? pay.body.id : null);
+    }
+    await expectBalancedLedger(db.store);
+  });
+
+  it('refuses, with a 409, one Idempotency-Key sent for a transfer and a request at once', async () => {
+    const [alice, bob] = [await user(), await user()];
+    for (let i = 0; i < 5; i++) {
+      const key = crypto.randomUUID();
+      const answers = await Promise.all([
+        t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(100) }, key),
+        t.pay(alice, '/v1/requests', { payers: [{ userId: bob, amount: eur(100) }] }, key),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(answers.find((a) => a.status === 409)?.body.error.code).toBe('idempotency_error');
+    }
+  });
+
   it('is idempotent and refuses bad requests without creating any', async () => {
     const [alice, bob] = [await user(), await user()];
     const body = { payers: [{ userId: bob, amount: eur(700) }] };

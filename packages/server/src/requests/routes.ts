@@ -6,7 +6,7 @@ import type { Services } from '../services.js';
 import { IdempotencyHeaders, IdParam } from '../transfers/schemas.js';
 import { requestChanged } from './changes.js';
 import { createRequests } from './create.js';
-import { getRequest, type RequestRow, requestView } from './request-row.js';
+import { getRequest, notOpen, type RequestRow, requestView } from './request-row.js';
 import { RequestGroupSchema, RequestInput, RequestListQuery, RequestSchema } from './schemas.js';
 
 const tags = ['Requests'];
@@ -32,18 +32,20 @@ export function requestRoutes(app: OpenAPIHono, services: Services) {
         throw conflict('request_not_yours', `Only the ${as} can do this.`);
       }
       if (r.status === status) return r;
-      if (r.status !== 'open' || r.transfer_id) {
-        throw conflict(
-          'request_not_open',
-          `This request is ${r.transfer_id ? 'being paid' : r.status}.`,
-        );
-      }
+      if (r.status !== 'open' || r.transfer_id) throw notOpen(r);
       const now = services.now();
-      await tx.run('UPDATE payment_requests SET status = ?, updated_at = ? WHERE id = ?', [
-        status,
-        now,
-        id,
-      ]);
+      // Only if still open and unpaid: a payment or the other party may have committed since
+      // the read above (PostgreSQL re-checks this under the row lock).
+      const closed = await tx.run(
+        `UPDATE payment_requests SET status = ?, updated_at = ?
+         WHERE id = ? AND status = 'open' AND transfer_id IS NULL`,
+        [status, now, id],
+      );
+      if (closed.changes === 0) {
+        const latest = (await getRequest(tx, id)) as RequestRow;
+        if (latest.status === status) return latest;
+        throw notOpen(latest);
+      }
       const next = { ...r, status, updated_at: now };
       await requestChanged(tx, services, next);
       return next;

@@ -1,8 +1,9 @@
 import { type Country, countries } from '../countries.js';
 import { type AccountRow, getAccount } from '../enrollment/accounts.js';
-import { ApiError, conflict, forbidden, invalid, notFound, unprocessable } from '../http/errors.js';
+import { ApiError, forbidden, invalid, notFound, unprocessable } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { ledgerAccount, reserve } from '../ledger/ledger.js';
+import { getRequest, notOpen, type RequestRow } from '../requests/request-row.js';
 import { isNewDevice } from '../risk/devices.js';
 import { enforceLimits } from '../risk/limits.js';
 import { assessRisk, raiseFlag } from '../risk/rules.js';
@@ -10,7 +11,7 @@ import { spendAuthorization } from '../sca/authorization.js';
 import type { Services } from '../services.js';
 import type { Sql } from '../store/store.js';
 import { transferChanged } from './changes.js';
-import { rememberKey, replayOf, requestHash } from './idempotency.js';
+import { lockPayer, rememberKey, replayOf, requestHash } from './idempotency.js';
 import { movementId } from './steps.js';
 import { getTransfer, type TransferRow } from './transfer-row.js';
 
@@ -74,21 +75,9 @@ async function exemptionApplies(
 
 /** A request this transfer pays must be the caller's to pay, open, and for this amount. */
 async function checkRequest(tx: Sql, userId: string, input: TransferInput) {
-  const request = await tx.get<{
-    payer_id: string;
-    requester_id: string;
-    amount: number;
-    currency: string;
-    status: string;
-    transfer_id: string | null;
-  }>('SELECT * FROM payment_requests WHERE id = ?', [input.requestId as string]);
+  const request = await getRequest(tx, input.requestId as string);
   if (!request || request.payer_id !== userId) throw notFound('No such request.');
-  if (request.status !== 'open' || request.transfer_id) {
-    throw conflict(
-      'request_not_open',
-      `This request is ${request.transfer_id ? 'being paid' : request.status}.`,
-    );
-  }
+  if (request.status !== 'open' || request.transfer_id) throw notOpen(request);
   if (
     request.requester_id !== input.recipientId ||
     Number(request.amount) !== input.amount.value ||
@@ -116,7 +105,7 @@ export async function createTransfer(
 ): Promise<{ transfer: TransferRow; replayed: boolean }> {
   const hash = requestHash('POST /v1/transfers', input);
   return services.store.transaction(async (tx) => {
-    await tx.lock(`sender:${userId}`);
+    await lockPayer(tx, userId);
     const earlier = await replayOf(tx, userId, key, hash);
     if (earlier)
       return { transfer: (await getTransfer(tx, earlier)) as TransferRow, replayed: true };
@@ -215,11 +204,14 @@ export async function createTransfer(
       await raiseFlag(tx, { userId, transferId: id, rule: risk.rule, outcome: risk.outcome, now });
     }
     if (t.request_id && t.status === 'pending') {
-      await tx.run('UPDATE payment_requests SET transfer_id = ?, updated_at = ? WHERE id = ?', [
-        id,
-        now,
-        t.request_id,
-      ]);
+      // Only if still open and unpaid: a cancel, a decline or another payment may have
+      // committed since checkRequest read it (PostgreSQL re-checks this under the row lock).
+      const linked = await tx.run(
+        `UPDATE payment_requests SET transfer_id = ?, updated_at = ?
+         WHERE id = ? AND status = 'open' AND transfer_id IS NULL`,
+        [id, now, t.request_id],
+      );
+      if (linked.changes === 0) throw notOpen((await getRequest(tx, t.request_id)) as RequestRow);
     }
     await rememberKey(tx, userId, key, hash, id, now);
     await transferChanged(tx, services, t);

@@ -9,6 +9,14 @@ export const requestHash = (route: string, body: unknown) =>
   createHash('sha256').update(route).update('\n').update(JSON.stringify(body)).digest('base64url');
 
 /**
+ * Takes the lock every money-moving POST of `userId` takes first, for the rest of the
+ * transaction: their Idempotency-Keys share one table (a key sent to two routes at once must
+ * be refused once, not collide), and a user's transfers are checked against limits one at
+ * a time.
+ */
+export const lockPayer = (tx: Sql, userId: string) => tx.lock(`payer:${userId}`);
+
+/**
  * The resource an earlier request with this key created, or undefined for a new key. The
  * same key with another body is refused: it is a client bug, and guessing would be unsafe.
  */
