@@ -156,10 +156,17 @@ export class SettleHistory extends SettleElement {
       return;
     }
     if (this.conversationId && next.conversationId !== this.conversationId) return;
-    // Replayed old events are not new payments: only one newer than the newest shown is.
-    const newest = this.items[0];
-    if (this.status === 'ready' && (!newest || next.createdAt >= newest.createdAt)) {
-      this.items = [next, ...this.items];
+    // A payment not shown but within the pages loaded is new, or committed behind a page
+    // already read: it goes in its place. Older ones come with "more".
+    const oldest = this.items[this.items.length - 1];
+    if (
+      this.status === 'ready' &&
+      (!oldest || !this.page?.hasMore || next.createdAt >= oldest.createdAt)
+    ) {
+      const at = this.items.findIndex((t) => t.createdAt < next.createdAt);
+      const items = [...this.items];
+      items.splice(at < 0 ? items.length : at, 0, next);
+      this.items = items;
     }
   }
 

@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { createSettle } from '@settle/sdk';
+import { createSettle, type SettleEvent, type Transfer } from '@settle/sdk';
 import '../provider/define.js';
 import './define.js';
 import {
@@ -97,6 +97,27 @@ describe('settle-history', () => {
     await until(() => rows(el).length === 1, 5000, 'the live payment');
     expect(rows(el)[0]).to.match(/^From Bob \+€4\.50 /);
     void bob;
+  });
+
+  it('puts a payment announced after the pages were read in its place, not on top', async () => {
+    const { alice, bob, asAlice } = await setup();
+    await asAlice.transfers.create({ recipientId: bob, amount: eur(100), note: 'one' });
+    await new Promise((r) => setTimeout(r, 20));
+    await asAlice.transfers.create({ recipientId: bob, amount: eur(300), note: 'three' });
+    const el = await mount(alice, {});
+    const [three, one] = (await asAlice.transfers.list()).data as [Transfer, Transfer];
+    // As another server process announces a payment it created between the two, but
+    // committed after this page was read.
+    const at = (Date.parse(one.createdAt) + Date.parse(three.createdAt)) / 2;
+    const late = { ...one, id: `${one.id}x`, note: 'two', createdAt: new Date(at).toISOString() };
+    (el as unknown as { onEvent(event: SettleEvent): void }).onEvent({
+      id: 'ev_late',
+      type: 'transfer.updated',
+      createdAt: late.createdAt,
+      data: late,
+    } as SettleEvent);
+    await el.updateComplete;
+    expect(rows(el).map((row) => row.split(' · ')[1])).to.deep.equal(['three', 'two', 'one']);
   });
 
   it('says when payments cannot be loaded, and loads them on "Try again"', async () => {
