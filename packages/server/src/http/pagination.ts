@@ -3,7 +3,14 @@ import { invalid } from './errors.js';
 
 /** `?limit=&startingAfter=`: newest first, a cursor that stays valid as rows are added. */
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  // Digits only: `Number` would also take `1e2`, `0x10` or ` 5`.
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'Expected a whole number from 1 to 100.')
+    .default('20')
+    .transform(Number)
+    .pipe(z.number().min(1).max(100))
+    .openapi({ type: 'integer', minimum: 1, maximum: 100, default: 20, example: 20 }),
   startingAfter: z
     .string()
     .max(200)

@@ -305,6 +305,10 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
     const odd = await t.call(alice, 'GET', '/v1/transfers?conversationId=odd');
     expect(odd.body.data.map((x: { id: string }) => x.id)).toEqual([ids[3], ids[1]]);
     expect((await t.call(bob, 'GET', '/v1/transfers?startingAfter=nope')).status).toBe(400);
+    for (const limit of ['0', '101', '1e2', '0x10', '%205', '2.5', '']) {
+      const res = await t.call(bob, 'GET', `/v1/transfers?limit=${limit}`);
+      expect([limit, res.status, res.body.error.param]).toEqual([limit, 400, 'limit']);
+    }
   });
 
   it('refuses bad transfers with a 4xx and changes nothing', async () => {
