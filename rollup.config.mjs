@@ -56,6 +56,9 @@ const packageBuild = (dir) => {
     plugins: [
       typescript({
         tsconfig: `${dir}/tsconfig.json`,
+        // The plugin's default (ESNext) clashes with the NodeNext resolution of the tsconfigs,
+        // which then cannot read some packages' types (the React wrappers' came out `any`).
+        module: 'NodeNext',
         outDir: `${dir}/dist`,
         declarationDir: `${dir}/dist`,
         // Test support (src/testing) may reach into other workspaces' sources.
@@ -99,6 +102,7 @@ const elementsBundle = {
     nodeResolve({ browser: true }),
     typescript({
       tsconfig: 'packages/elements/tsconfig.json',
+      module: 'NodeNext',
       declaration: false,
       outDir: 'packages/elements/dist',
       exclude: ['**/*.test.ts', '**/testing/**'],
@@ -113,7 +117,11 @@ const demoPage = {
   plugins: [
     minify,
     nodeResolve({ browser: true }),
-    typescript({ tsconfig: 'apps/demo/src/page/tsconfig.json', outDir: 'apps/demo/dist/browser' }),
+    typescript({
+      tsconfig: 'apps/demo/src/page/tsconfig.json',
+      module: 'NodeNext',
+      outDir: 'apps/demo/dist/browser',
+    }),
   ],
 };
 
