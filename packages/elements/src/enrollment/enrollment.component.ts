@@ -273,7 +273,7 @@ export class SettleEnrollment extends SettleElement {
   private submitButton(label: string) {
     return html`<p class="error" part="error" role="alert">${this.error}</p>
       <div class="actions">
-        <button type="submit" class="button primary" part="submit" ?disabled=${this.busy}>
+        <button type="submit" class="button primary" part="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
           ${label}
         </button>

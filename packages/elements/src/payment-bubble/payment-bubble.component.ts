@@ -286,7 +286,8 @@ export class SettlePaymentBubble extends SettleElement {
       case 'completed':
         return msg('Completed');
       case 'failed':
-        return msg(str`Failed: ${failureText(t.failureReason)}`);
+        // Why is the sender's business (their card, their limits), not the recipient's.
+        return sent ? msg(str`Failed: ${failureText(t.failureReason)}`) : msg('Did not go through');
       case 'canceled':
         return sent ? msg('Canceled: you were refunded') : msg('Canceled');
       default:
@@ -335,7 +336,7 @@ export class SettlePaymentBubble extends SettleElement {
               type="button"
               class="button danger"
               part="cancel"
-              ?disabled=${this.busy}
+              aria-disabled=${this.busy ? 'true' : 'false'}
               @click=${() => this.cancelTransfer(t)}
             >
               ${msg('Cancel payment')}
@@ -420,7 +421,7 @@ export class SettlePaymentBubble extends SettleElement {
           type="button"
           class="button primary"
           part="pay"
-          ?disabled=${this.busy}
+          aria-disabled=${this.busy ? 'true' : 'false'}
           @click=${() => this.pay(mine)}
         >
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
@@ -430,7 +431,7 @@ export class SettlePaymentBubble extends SettleElement {
           type="button"
           class="button"
           part="decline"
-          ?disabled=${this.busy}
+          aria-disabled=${this.busy ? 'true' : 'false'}
           @click=${() => this.decline(mine)}
         >
           ${msg('Decline')}
@@ -443,7 +444,7 @@ export class SettlePaymentBubble extends SettleElement {
           type="button"
           class="button danger"
           part="cancel"
-          ?disabled=${this.busy}
+          aria-disabled=${this.busy ? 'true' : 'false'}
           @click=${() => this.cancelRequests(open)}
         >
           ${msg('Cancel request')}
@@ -516,9 +517,14 @@ export class SettlePaymentBubble extends SettleElement {
         });
         this.payKey = undefined;
         if (this.dialog.open) this.dialog.close();
+        this.replace(await client.requests.get(r.id));
+        // Refused by the card network: nothing to post in the conversation; say why.
+        if (transfer.status === 'failed') {
+          this.error = failureText(transfer.failureReason);
+          return;
+        }
         this.emit('settle-transfer', { transfer });
         this.announce(msg(str`You paid ${this.money(r.amount)} to ${this.name(r.requesterId)}.`));
-        this.replace(await client.requests.get(r.id));
       } catch (error) {
         this.payKey = undefined;
         if (error instanceof AuthenticationError && error.code === 'authentication_required') {

@@ -103,6 +103,22 @@ describe('settle-payment-bubble', () => {
     expect(text(el)).to.contain(`The money is available on ${day}.`);
   });
 
+  it('tells the sender why a payment failed, and the recipient only that it did not go through', async () => {
+    const [bob] = await people('bob');
+    const erin = uid('erin');
+    await enroll(erin, '4000000000000002');
+    const transfer = await (await sdkFor(erin)).transfers.create({
+      recipientId: bob as string,
+      amount: eur(500),
+    });
+    const [sent, received] = await Promise.all([
+      bubble(erin, { transfer: transfer.id }),
+      bubble(bob as string, { transfer: transfer.id }),
+    ]);
+    expect(status(sent)).to.equal('Failed: Your card was declined.');
+    expect(status(received)).to.equal('Did not go through');
+  });
+
   it('lets the payer pay a request; the requester sees it paid', async () => {
     const [alice, bob] = await people('alice', 'bob');
     const { data } = await (await sdkFor(alice as string)).requests.create({

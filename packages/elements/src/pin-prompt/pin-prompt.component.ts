@@ -88,7 +88,7 @@ export class SettlePinPrompt extends SettleElement {
           required
           aria-describedby="summary pin-error"
           aria-invalid=${this.error ? 'true' : 'false'}
-          ?disabled=${this.busy}
+          ?readonly=${this.busy}
         />
         <p class="error" id="pin-error" part="error" role="alert">${this.error}</p>
       </div>
@@ -96,7 +96,7 @@ export class SettlePinPrompt extends SettleElement {
         <button type="button" class="button" part="cancel" @click=${this.cancel}>
           ${msg('Cancel')}
         </button>
-        <button type="submit" class="button primary" part="confirm" ?disabled=${this.busy}>
+        <button type="submit" class="button primary" part="confirm" aria-disabled=${this.busy ? 'true' : 'false'}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>` : ''}
           ${msg(str`Confirm ${amount}`)}
         </button>
@@ -117,6 +117,7 @@ export class SettlePinPrompt extends SettleElement {
 
   private async submit(event: Event) {
     event.preventDefault();
+    if (this.busy) return;
     const pin = this.input.value;
     // Cleared at once: the PIN stays in the DOM no longer than needed.
     this.input.value = '';

@@ -304,7 +304,7 @@ export class SettleRequestMoney extends SettleElement {
       <p class="error" part="error" role="alert">${this.error}</p>
       <div class="actions">
         <button type="button" class="button" @click=${this.close}>${msg('Cancel')}</button>
-        <button type="submit" class="button primary" part="submit" ?disabled=${this.busy}>
+        <button type="submit" class="button primary" part="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
           ${msg('Request')}
         </button>

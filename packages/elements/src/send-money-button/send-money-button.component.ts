@@ -209,7 +209,7 @@ export class SettleSendMoneyButton extends SettleElement {
       <p class="error" part="error" role="alert">${this.error}</p>
       <div class="actions">
         <button type="button" class="button" @click=${this.close}>${msg('Cancel')}</button>
-        <button type="submit" class="button primary" part="submit" ?disabled=${this.busy}>
+        <button type="submit" class="button primary" part="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
           ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
           ${this.busy ? msg('Sending…') : msg('Send')}
         </button>
@@ -311,13 +311,14 @@ export class SettleSendMoneyButton extends SettleElement {
   }
 
   private done(transfer: Transfer) {
-    this.emit('settle-transfer', { transfer });
     if (transfer.status === 'failed') {
-      // The card network said no: say why and let the user try again (a new payment).
+      // The card network said no: say why and let the user try again (a new payment). No
+      // event: there is nothing to post in the conversation.
       this.step = 'form';
       this.error = failureText(transfer.failureReason);
       return;
     }
+    this.emit('settle-transfer', { transfer });
     this.close();
     this.step = 'form';
     this.amountText = '';

@@ -78,6 +78,22 @@ describe('settle-send-money-button', () => {
     expect(bobsView.amount.value).to.equal(1250);
   });
 
+  it('keeps a declined payment in the dialog, with the focus, and posts nothing', async () => {
+    const [erin, bob] = [uid('erin'), uid('bob')];
+    await Promise.all([enroll(erin, '4000000000000002'), enroll(bob)]);
+    const el = await mount(erin, bob);
+    let posted = 0;
+    el.addEventListener('settle-transfer', () => posted++);
+    await el.open({ amount: 500 });
+    const submit = input(el, 'submit');
+    submit.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => textOf(inShadow(el, '[part="error"]')) === 'Your card was declined.');
+    expect(dialogOf(el).open).to.equal(true);
+    expect(focused(el)).to.equal('submit');
+    expect(posted).to.equal(0);
+  });
+
   it('asks for the PIN above the exemption, showing the amount and payee it confirms', async () => {
     const { alice, bob } = await pair();
     const el = await mount(alice, bob);

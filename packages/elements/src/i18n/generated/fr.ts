@@ -17,6 +17,7 @@
 's0a6bd2583999c878': `Note (facultatif)`,
 's0ed35064b6dd1ba9': `Demande annulée.`,
 's0fa3ebc4f199106e': `Trop de codes erronés : votre compte est bloqué. Vérifiez-le par SMS pour le débloquer.`,
+'s114734b52ba3bd1e': `N’a pas abouti`,
 's13c675eb96cdeefa': str`Montant par personne (${0})`,
 's13e9ed30575601db': `En attente du destinataire`,
 's14c84610bbf3a92f': `Les paiements sont suspendus pour votre sécurité. Contactez l’assistance.`,
