@@ -84,6 +84,7 @@ export class SettleHistory extends SettleElement {
 
   private page?: Page<Transfer>;
   private seenClient?: unknown;
+  private hadAccount = false;
   private stopEvents?: () => void;
 
   override disconnectedCallback() {
@@ -96,12 +97,17 @@ export class SettleHistory extends SettleElement {
   override willUpdate(changed: PropertyValues<this>) {
     const client = this.session?.client;
     if (!client) return;
+    const arrived = Boolean(this.session?.account) && !this.hadAccount;
+    this.hadAccount = Boolean(this.session?.account);
     if (client !== this.seenClient || changed.has('conversationId') || changed.has('pageSize')) {
       this.seenClient = client;
       this.stopEvents?.();
       this.stopEvents = this.session?.onEvent((event) => this.onEvent(event));
       void this.reload();
+      return;
     }
+    // Settle is reachable again (the provider could read the account): load what failed.
+    if (this.status === 'error' && arrived) void this.reload();
   }
 
   /** Loads the first page again. */
@@ -176,6 +182,16 @@ export class SettleHistory extends SettleElement {
 
   private renderBody() {
     const me = this.session?.account?.userId;
+    const accountError = this.session?.accountError;
+    if (!me && accountError && this.status !== 'loading') {
+      // Without the account nothing can be shown: say why, and read both again on request.
+      return html`<p class="error" part="error" role="alert">${errorText(accountError)}</p>
+        <div class="actions">
+          <button type="button" class="button" @click=${() => this.session?.reloadAccount()}>
+            ${msg('Try again')}
+          </button>
+        </div>`;
+    }
     if (this.status === 'loading' || !me) {
       return html`<p aria-busy="true">
         <span class="spinner" aria-hidden="true"></span> ${msg('Loading payments…')}

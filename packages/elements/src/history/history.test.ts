@@ -33,7 +33,7 @@ async function mount(
     ></settle-history>
   </settle-provider>`);
   const el = provider.querySelector('settle-history') as SettleHistory;
-  await until(() => el.shadowRoot?.querySelector('[part="list"], [part="empty"]'));
+  await until(() => el.shadowRoot?.querySelector('[part="list"], [part="empty"], [part="error"]'));
   return el;
 }
 
@@ -118,6 +118,28 @@ describe('settle-history', () => {
     } as SettleEvent);
     await el.updateComplete;
     expect(rows(el).map((row) => row.split(' · ')[1])).to.deep.equal(['three', 'two', 'one']);
+  });
+
+  it('on a page loaded while Settle is down, says so, then shows the payments once it is back', async () => {
+    const { alice, asBob } = await setup();
+    await asBob.transfers.create({ recipientId: alice, amount: eur(700), note: 'back' });
+    const settle = await settleUrl();
+    const realFetch = window.fetch;
+    let down = true;
+    // Settle unreachable, as when its server is stopped: the page's own server still answers.
+    window.fetch = (input, init) =>
+      down && String(input instanceof Request ? input.url : input).startsWith(settle)
+        ? Promise.reject(new TypeError('Failed to fetch'))
+        : realFetch(input, init);
+    try {
+      const history = await mount(alice, {});
+      expect(textOf(inShadow(history, '[part="error"]'))).to.contain('could not be reached');
+      down = false;
+      await until(() => rows(history).length === 1, 10_000, 'the payments, by themselves');
+      expect(rows(history)[0]).to.match(/^From Bob \+€7\.00 .+ · back$/);
+    } finally {
+      window.fetch = realFetch;
+    }
   });
 
   it('says when payments cannot be loaded, and loads them on "Try again"', async () => {

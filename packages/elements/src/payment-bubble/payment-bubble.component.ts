@@ -142,6 +142,7 @@ export class SettlePaymentBubble extends SettleElement {
   private stopEvents?: () => void;
   private payKey?: string;
   private seenClient?: unknown;
+  private hadAccount = false;
 
   private get me() {
     return this.session?.account?.userId;
@@ -164,8 +165,12 @@ export class SettlePaymentBubble extends SettleElement {
     // Another client (user or server) means everything is read again.
     const sessionChanged = this.session?.client !== this.seenClient;
     this.seenClient = this.session?.client;
+    // Settle is reachable again (the provider could read the account): load what failed.
+    const arrived = Boolean(this.session?.account) && !this.hadAccount;
+    this.hadAccount = Boolean(this.session?.account);
     if (!this.session) return;
-    if (target || sessionChanged || this.load === 'idle') void this.fetch();
+    const retry = arrived && this.load === 'error' && this.loadError !== MISSING;
+    if (target || sessionChanged || retry || this.load === 'idle') void this.fetch();
     if (!this.stopEvents || sessionChanged) {
       this.stopEvents?.();
       this.stopEvents = this.session.onEvent((event) => this.onEvent(event));

@@ -203,12 +203,21 @@ export class SettleProvider extends LitElement {
     this.listeners.add(listener);
     const client = this.session?.client;
     if (!this.unsubscribe && client) {
-      this.unsubscribe = client.subscribe((event) => {
-        // The stream starts by replaying the user's recent events, oldest first, so an
-        // event's account may be older than the one shown: read the current one instead.
-        if (event.type === 'account.updated') this.reloadSoon(client);
-        for (const each of [...this.listeners]) each(event);
-      });
+      this.unsubscribe = client.subscribe(
+        (event) => {
+          // The stream starts by replaying the user's recent events, oldest first, so an
+          // event's account may be older than the one shown: read the current one instead.
+          if (event.type === 'account.updated') this.reloadSoon(client);
+          for (const each of [...this.listeners]) each(event);
+        },
+        {
+          // Settle is reachable again: an account that could not be read is read now, and
+          // the elements waiting on it load in turn.
+          onOpen: () => {
+            if (this.accountError) void this.loadAccount(client);
+          },
+        },
+      );
     }
     return () => {
       this.listeners.delete(listener);
