@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import { type Account, RateLimitError } from '@settle/sdk';
+import { type Account, RateLimitError, SettleApiError } from '@settle/sdk';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { translationFor } from '../i18n/localization.js';
@@ -394,6 +394,11 @@ export class SettleEnrollment extends SettleElement {
       const account = await call();
       this.session?.setAccount(account);
     } catch (error) {
+      // A code the server refused is that field's error: said beside it, with the focus.
+      if (error instanceof SettleApiError && CODE_ERRORS.has(error.code)) {
+        await this.showFieldErrors({ code: errorText(error) });
+        return;
+      }
       this.error = errorText(error);
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[part="error"]')?.scrollIntoView?.({
@@ -683,6 +688,9 @@ export class SettleEnrollment extends SettleElement {
     </div>`;
   }
 }
+
+/** Errors about the SMS code typed, shown on its field. */
+const CODE_ERRORS = new Set(['code_incorrect', 'code_expired']);
 
 const BRANDS: Record<string, string> = {
   visa: 'Visa',

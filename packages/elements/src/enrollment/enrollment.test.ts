@@ -124,7 +124,11 @@ describe('settle-enrollment', () => {
     );
     fill(el, { code: '000000' });
     submit(el);
-    await until(() => textOf(inShadow(el, '[part="error"]')).includes('That code is not right'));
+    // Said beside the code field, which is marked invalid and gets the focus.
+    await until(() => textOf(inShadow(el, '#code-error')).includes('That code is not right'));
+    const codeField = inShadow<HTMLInputElement>(el, '[aria-describedby~="code-error"]');
+    expect(codeField.getAttribute('aria-invalid')).to.equal('true');
+    expect(el.shadowRoot?.activeElement).to.equal(codeField);
 
     const enrolled = oneEvent(el, 'settle-enrolled');
     fill(el, { code: (await smsCode(phone.e164)) as string });

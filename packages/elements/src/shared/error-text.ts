@@ -67,6 +67,7 @@ function codeText(code: string): string | undefined {
     case 'code_incorrect':
       return msg('That code is not right. Check the SMS and try again.');
     case 'code_expired':
+      return msg('This code has expired or was tried too often. Send a new one.');
     case 'too_many_codes':
       return msg('This code has expired. Send a new one.');
     case 'resend_too_soon':

@@ -61,6 +61,7 @@
 's48c4659abbecc12f': `Choisissez 4 à 6 chiffres.`,
 's49caf034c4e0dbab': `Ce montant dépasse votre plafond d’envoi.`,
 's4bf7de797c07d24f': `Combien ?`,
+'s4cea3b67fa8526d0': `Ce code a expiré ou a été essayé trop souvent. Demandez-en un nouveau.`,
 's4d4d774c88b959d9': str`Carte : ${0} se terminant par ${1}`,
 's4dc508399ad4aec6': `Cette carte a expiré.`,
 's4f9948a187fda3f9': `Partager un total à parts égales`,
