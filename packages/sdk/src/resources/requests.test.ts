@@ -41,6 +41,8 @@ describe('money requests through the SDK, against the real server', () => {
       amount: eur(1200),
       requestId: request.id,
       conversationId: 'c_cinema',
+      // It reads as what it pays, in both histories.
+      note: 'Cinema',
     });
     const paid = await eventually(
       () => alice.requests.get(request.id),

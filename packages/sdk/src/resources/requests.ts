@@ -93,7 +93,7 @@ export const requestsResource = (request: Transport) => {
       params: MoneyRequestPayParams = {},
       options?: IdempotentRequestOptions,
     ) => {
-      const { id, requesterId, amount, conversationId } =
+      const { id, requesterId, amount, conversationId, note } =
         typeof moneyRequest === 'string' ? await get(moneyRequest, options) : moneyRequest;
       return createWithKey<Transfer>(
         request,
@@ -102,7 +102,9 @@ export const requestsResource = (request: Transport) => {
           recipientId: requesterId,
           amount,
           requestId: id,
+          // The payment reads as what it pays ("Taxi"), in both parties' histories.
           ...(conversationId ? { conversationId } : {}),
+          ...(note ? { note } : {}),
           ...params,
         },
         options,
