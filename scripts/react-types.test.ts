@@ -1,5 +1,5 @@
-// What a React app's TypeScript sees of `@settle/elements/react`, from the built package:
-// typed props and events, so a typo or a wrong handler is a compile error, not `any`.
+// What an app's TypeScript sees of `@settle/elements`, from the built package: typed props,
+// React event props and DOM events, so a typo or a wrong handler is a compile error.
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,10 @@ export const ok = (
     <PaymentBubble transferId="tr_1" />
   </Provider>
 );
+// Listening without React: the element's events are typed too.
+document
+  .querySelector('settle-send-money-button')
+  ?.addEventListener('settle-transfer', (e) => addBubble(e.detail.transfer));
 // @ts-expect-error: a misspelt property
 export const typo = <SendMoneyButton recipientIdd="bob" />;
 // @ts-expect-error: the event carries a transfer, not a number

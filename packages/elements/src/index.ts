@@ -2,6 +2,7 @@
 // entry (`@settle/elements/send-money-button`) or `settle-elements.js` to define them.
 export { SettleAmount } from './amount/amount.component.js';
 export { SettleEnrollment } from './enrollment/enrollment.component.js';
+export type { SettleEventDetails } from './events.js';
 export { SettleHistory } from './history/history.component.js';
 export { SettlePaymentBubble } from './payment-bubble/payment-bubble.component.js';
 export { type AuthorizedDetail, SettlePinPrompt } from './pin-prompt/pin-prompt.component.js';

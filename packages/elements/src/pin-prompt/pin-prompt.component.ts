@@ -136,7 +136,7 @@ export class SettlePinPrompt extends SettleElement {
         amount: { value: this.amount, currency: this.currency },
         payeeId: this.payeeId,
       });
-      this.emit<AuthorizedDetail>('settle-authorized', result);
+      this.emit('settle-authorized', result);
     } catch (error) {
       this.error = errorText(error);
       if (error instanceof SettleApiError && error.code === 'account_locked') {

@@ -1,18 +1,16 @@
 // React wrappers: properties, not attributes, and React-style event props
 // (`onSettleTransfer`). React is the app's own: a peer dependency.
 import { createComponent, type EventName } from '@lit/react';
-import type { MoneyRequest, Transfer } from '@settle/sdk';
-import type { Suggestion } from '@settle/sdk/assistant';
 import * as React from 'react';
 import { SettleAmount } from '../amount/amount.component.js';
 import '../amount/define.js';
 import { SettleEnrollment } from '../enrollment/enrollment.component.js';
 import '../enrollment/define.js';
+import type { SettleEventDetails } from '../events.js';
 import { SettleHistory } from '../history/history.component.js';
 import '../history/define.js';
 import { SettlePaymentBubble } from '../payment-bubble/payment-bubble.component.js';
 import '../payment-bubble/define.js';
-import type { AuthorizedDetail } from '../pin-prompt/pin-prompt.component.js';
 import { SettlePinPrompt } from '../pin-prompt/pin-prompt.component.js';
 import '../pin-prompt/define.js';
 import { SettleProvider } from '../provider/provider.component.js';
@@ -24,15 +22,17 @@ import '../send-money-button/define.js';
 import { SettleSuggestions } from '../suggestions/suggestions.component.js';
 import '../suggestions/define.js';
 
-type Detail<T> = EventName<CustomEvent<T>>;
+/** A React event prop for the element event `name`, typed with its `detail`. */
+const on = <K extends keyof SettleEventDetails>(name: K) =>
+  name as EventName<CustomEvent<SettleEventDetails[K]>>;
 
 export const Provider = createComponent({
   react: React,
   tagName: 'settle-provider',
   elementClass: SettleProvider,
   events: {
-    onSettleAccount: 'settle-account' as Detail<{ account: unknown }>,
-    onSettleError: 'settle-error' as Detail<{ error: unknown }>,
+    onSettleAccount: on('settle-account'),
+    onSettleError: on('settle-error'),
   },
 });
 
@@ -41,8 +41,8 @@ export const SendMoneyButton = createComponent({
   tagName: 'settle-send-money-button',
   elementClass: SettleSendMoneyButton,
   events: {
-    onSettleTransfer: 'settle-transfer' as Detail<{ transfer: Transfer }>,
-    onSettleEnrollmentRequired: 'settle-enrollment-required' as Detail<object>,
+    onSettleTransfer: on('settle-transfer'),
+    onSettleEnrollmentRequired: on('settle-enrollment-required'),
   },
 });
 
@@ -51,8 +51,8 @@ export const RequestMoney = createComponent({
   tagName: 'settle-request-money',
   elementClass: SettleRequestMoney,
   events: {
-    onSettleRequest: 'settle-request' as Detail<{ groupId: string; requests: MoneyRequest[] }>,
-    onSettleEnrollmentRequired: 'settle-enrollment-required' as Detail<object>,
+    onSettleRequest: on('settle-request'),
+    onSettleEnrollmentRequired: on('settle-enrollment-required'),
   },
 });
 
@@ -61,8 +61,8 @@ export const PaymentBubble = createComponent({
   tagName: 'settle-payment-bubble',
   elementClass: SettlePaymentBubble,
   events: {
-    onSettleTransfer: 'settle-transfer' as Detail<{ transfer: Transfer }>,
-    onSettleChange: 'settle-change' as Detail<{ transfer?: Transfer; requests?: MoneyRequest[] }>,
+    onSettleTransfer: on('settle-transfer'),
+    onSettleChange: on('settle-change'),
   },
 });
 
@@ -71,9 +71,9 @@ export const Enrollment = createComponent({
   tagName: 'settle-enrollment',
   elementClass: SettleEnrollment,
   events: {
-    onSettleEnrollmentStep: 'settle-enrollment-step' as Detail<{ step: string }>,
-    onSettleEnrolled: 'settle-enrolled' as Detail<{ account: unknown }>,
-    onSettleCardError: 'settle-card-error' as Detail<{ code: string }>,
+    onSettleEnrollmentStep: on('settle-enrollment-step'),
+    onSettleEnrolled: on('settle-enrolled'),
+    onSettleCardError: on('settle-card-error'),
   },
 });
 
@@ -82,9 +82,9 @@ export const PinPrompt = createComponent({
   tagName: 'settle-pin-prompt',
   elementClass: SettlePinPrompt,
   events: {
-    onSettleAuthorized: 'settle-authorized' as Detail<AuthorizedDetail>,
-    onSettleCancel: 'settle-cancel' as Detail<object>,
-    onSettleLocked: 'settle-locked' as Detail<object>,
+    onSettleAuthorized: on('settle-authorized'),
+    onSettleCancel: on('settle-cancel'),
+    onSettleLocked: on('settle-locked'),
   },
 });
 
@@ -92,14 +92,14 @@ export const Suggestions = createComponent({
   react: React,
   tagName: 'settle-suggestions',
   elementClass: SettleSuggestions,
-  events: { onSettleSuggestion: 'settle-suggestion' as Detail<{ suggestion: Suggestion }> },
+  events: { onSettleSuggestion: on('settle-suggestion') },
 });
 
 export const History = createComponent({
   react: React,
   tagName: 'settle-history',
   elementClass: SettleHistory,
-  events: { onSettleSelect: 'settle-select' as Detail<{ transfer: Transfer }> },
+  events: { onSettleSelect: on('settle-select') },
 });
 
 export const Amount = createComponent({

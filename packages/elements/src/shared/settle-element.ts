@@ -3,6 +3,7 @@ import { updateWhenLocaleChanges } from '@lit/localize';
 import { formatMoney, type Money } from '@settle/sdk';
 import { html, LitElement } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import type { SettleEventDetails } from '../events.js';
 import { type SettleSession, settleContext } from '../session/context.js';
 
 /**
@@ -72,10 +73,16 @@ export class SettleElement extends LitElement {
   }
 
   /** Fires a DOM event that crosses shadow roots, as chat apps listen for them on any ancestor. */
-  protected emit<T>(type: string, detail: T, cancelable = false): boolean {
+  protected emit<K extends keyof SettleEventDetails>(
+    type: K,
+    detail: SettleEventDetails[K],
+    cancelable = false,
+  ): boolean {
     return this.dispatchEvent(settleEvent(type, detail, cancelable));
   }
 }
 
+// Outside the class, so the manifest analyzer lists each element's own events (@fires), not
+// an event named `type`.
 const settleEvent = <T>(type: string, detail: T, cancelable: boolean) =>
   new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
