@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { RateLimitError, ServerError } from '@settle/sdk';
+import { InvalidRequestError, RateLimitError, ServerError } from '@settle/sdk';
 import { errorText } from './error-text.js';
 
 const error = <T>(
@@ -22,6 +22,12 @@ describe('errorText', () => {
   it('tells a person blocked from trying cards for a day to come back tomorrow', () => {
     const text = errorText(error(RateLimitError, 429, 'too_many_card_attempts', '86400'));
     expect(text).to.equal('Too many cards tried today. Try again tomorrow.');
+  });
+
+  it('tells a person trying to pay themselves just that, not that someone cannot be paid', () => {
+    expect(errorText(error(InvalidRequestError, 400, 'recipient_invalid', '0'))).to.equal(
+      'You cannot pay yourself.',
+    );
   });
 
   it('asks to wait a moment for other rate limits, and to retry when the network is down', () => {

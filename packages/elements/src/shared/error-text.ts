@@ -41,6 +41,7 @@ function codeText(code: string): string | undefined {
     case 'currency_mismatch':
       return msg('Payments only work between accounts in the same country.');
     case 'recipient_invalid':
+      return msg('You cannot pay yourself.');
     case 'recipient_unavailable':
       return msg('This person cannot receive money.');
     case 'request_not_open':

@@ -38,6 +38,7 @@
 's2f9d910d20ce8c67': str`${0} au total.`,
 's30102349c270f0e0': str`Carte enregistrée : ${0} se terminant par ${1}`,
 's30de0bad3d85687a': str`Nous avons envoyé un code à 6 chiffres au ${0}.`,
+'s31aac0574df87740': `Vous ne pouvez pas vous payer vous-même.`,
 's32322dc45e502559': `Refuser`,
 's329828cc2f4fa3da': str`En attente de l’activation des paiements par ${0}`,
 's33c53ca9d55db4d2': str`${0} paiements de plus affichés.`,
