@@ -23,6 +23,7 @@ import { maskCardNumbers } from './http/mask.js';
 import { accessLog } from './http/middleware.js';
 import { findNul } from './http/nul.js';
 import { requirePlatform } from './http/platform.js';
+import { refuseProtoKeys } from './http/proto-keys.js';
 import { rateLimit } from './http/rate-limit.js';
 import { sandboxProcessor } from './processor/sandbox.js';
 import { requestRoutes } from './requests/routes.js';
@@ -177,6 +178,7 @@ export function createApp(options: SettleOptions): SettleApp {
       },
     }),
   );
+  app.use('/v1/*', refuseProtoKeys);
 
   // 503 once the process drains or when the store does not answer: load balancers then
   // send traffic elsewhere.

@@ -115,6 +115,8 @@ describe.each(await storeKinds())('assistant preferences on the %s store', (kind
     ['an id added and removed', { neverKinds: { add: ['a'], remove: ['a'] } }, 'neverKinds'],
     ['a list instead of an object', [{ enabled: false }], undefined],
     ['text that is not JSON', '{"enabled": fal', undefined],
+    // Objects drop this key, so without a check the request would half succeed.
+    ['a __proto__ provider id', '{"providers":{"__proto__":"on","weather":"on"}}', undefined],
   ])('refuses %s with a 400 and changes nothing', async (_, body, param) => {
     const before = await t.call('ivy', 'PUT', path, { neverKinds: { add: ['weather'] } });
     const res = await t.call('ivy', 'PUT', path, body);
