@@ -1,50 +1,28 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLog } from '../testing/log-capture.js';
 import { FR_CARD } from '../testing/platform.js';
-
-const cli = join(import.meta.dirname, '../../dist/node/cli.js');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { cli, type RunningServe, startServe } from '../testing/serve.js';
 
 describe('settle serve on SIGTERM', () => {
   let dataDir: string;
   let base: string;
-  let server: ChildProcess;
-  let exited: Promise<number | null>;
+  let server: RunningServe;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'settle-shutdown-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     // A slow card network: a transfer is in flight for 2 x 1.5 s.
-    server = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--data', dataDir], {
-      env: { ...process.env, NODE_ENV: 'development', SETTLE_SANDBOX_LATENCY_MS: '1500' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startServe(dataDir, {
+      NODE_ENV: 'development',
+      SETTLE_SANDBOX_LATENCY_MS: '1500',
     });
-    exited = new Promise((resolve) => server.once('exit', resolve));
-    server.stdout?.on('data', (chunk: Buffer) => captureLog(chunk.toString()));
-    server.stderr?.pipe(process.stderr);
-    await new Promise<void>((resolve, reject) => {
-      server.once('exit', (code) => reject(new Error(`settle serve exited with ${code}`)));
-      server.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('"event":"listening"')) resolve();
-      });
-    });
+    base = `http://127.0.0.1:${server.port}`;
   });
   afterAll(() => {
-    server.kill('SIGKILL');
+    server.process.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -106,7 +84,7 @@ describe('settle serve on SIGTERM', () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     const stopAt = performance.now();
-    server.kill('SIGTERM');
+    server.process.kill('SIGTERM');
 
     // The stream ends at once, for its client to resume on another process.
     while (!(await reader.read()).done) {}
@@ -118,6 +96,6 @@ describe('settle serve on SIGTERM', () => {
     expect(answered.status).toBe(201);
     expect(JSON.parse(answered.body).status).toBe('awaiting_recipient');
     expect(answered.connection).toBe('close');
-    expect(await exited).toBe(0);
+    expect(await server.exited).toBe(0);
   }, 20_000);
 });

@@ -1,22 +1,12 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLog } from '../testing/log-capture.js';
+import { type RunningServe, startServe } from '../testing/serve.js';
 
 const root = join(import.meta.dirname, '../../../..');
-const cli = join(root, 'packages/server/dist/node/cli.js');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** The shell blocks of a Markdown file, in order. */
 const shellBlocks = (markdown: string) =>
@@ -25,25 +15,14 @@ const shellBlocks = (markdown: string) =>
 describe('docs/api.md, docs/transfers.md and docs/events.md', () => {
   let dataDir: string;
   let port: number;
-  let server: ChildProcess;
+  let server: RunningServe;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'settle-docs-'));
-    port = await freePort();
-    server = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--data', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Its log output joins the scan for secrets that ends the test run.
-    server.stdout?.on('data', (chunk: Buffer) => captureLog(chunk.toString()));
-    server.stderr?.pipe(process.stderr);
-    await new Promise<void>((resolve, reject) => {
-      server.once('exit', (code) => reject(new Error(`settle serve exited with ${code}`)));
-      server.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('"event":"listening"')) resolve();
-      });
-    });
+    server = await startServe(dataDir);
+    port = server.port;
   });
   afterAll(() => {
-    server.kill('SIGTERM');
+    server.process.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
