@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 import { transferChanged } from '../transfers/changes.js';
 import { reserveCharge } from '../transfers/create.js';
 import { advanceTransfer } from '../transfers/steps.js';
-import { getTransfer } from '../transfers/transfer-row.js';
+import { getTransfer, lockTransfer } from '../transfers/transfer-row.js';
 
 const tags = ['Admin'];
 const security = [{ platformKey: [] }];
@@ -101,10 +101,20 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
       const { id } = c.req.valid('param');
       const { decision } = c.req.valid('json');
       const flag = await store.transaction(async (tx) => {
-        const f = await tx.get<FlagRow>('SELECT * FROM risk_flags WHERE id = ?', [id]);
-        if (!f) throw notFound('No such flag.');
-        if (f.status !== 'open')
-          throw conflict('flag_resolved', `This flag is already ${f.status}.`);
+        const now = services.now();
+        const status = decision === 'approve' ? 'approved' : 'rejected';
+        // Resolved first, only if still open: of two decisions at once, one finds it taken.
+        const f = await tx.get<FlagRow>(
+          `UPDATE risk_flags SET status = ?, resolved_at = ? WHERE id = ? AND status = 'open'
+           RETURNING *`,
+          [status, now, id],
+        );
+        if (!f) {
+          const seen = await tx.get<FlagRow>('SELECT * FROM risk_flags WHERE id = ?', [id]);
+          if (!seen) throw notFound('No such flag.');
+          throw conflict('flag_resolved', `This flag is already ${seen.status}.`);
+        }
+        if (f.transfer_id) await lockTransfer(tx, f.transfer_id);
         const t = f.transfer_id ? await getTransfer(tx, f.transfer_id) : undefined;
         if (decision === 'approve' && t?.step === 'review') {
           const sender = await getAccount(tx, t.sender_id);
@@ -115,13 +125,6 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
             );
           }
         }
-        const now = services.now();
-        const status = decision === 'approve' ? 'approved' : 'rejected';
-        await tx.run('UPDATE risk_flags SET status = ?, resolved_at = ? WHERE id = ?', [
-          status,
-          now,
-          id,
-        ]);
         if (t?.step === 'review') {
           const next =
             decision === 'approve'
@@ -134,13 +137,14 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
                   updated_at: now,
                 };
           await tx.run(
-            'UPDATE transfers SET step = ?, status = ?, failure_reason = ?, updated_at = ? WHERE id = ?',
+            `UPDATE transfers SET step = ?, status = ?, failure_reason = ?, updated_at = ?
+             WHERE id = ? AND step = 'review'`,
             [next.step, next.status, next.failure_reason, now, t.id],
           );
           if (decision === 'approve') await reserveCharge(tx, next, now);
           await transferChanged(tx, services, next, t);
         }
-        return { ...f, status, resolved_at: now };
+        return f;
       });
       if (decision === 'approve' && flag.transfer_id)
         await advanceTransfer(services, flag.transfer_id);

@@ -84,6 +84,31 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     await expectBalancedLedger(db.store);
   });
 
+  it('takes one of an approval and a rejection made at once, and moves the money once', async () => {
+    const alice = await user();
+    for (let round = 0; round < 4; round++) {
+      const held = await t.pay(alice, '/v1/transfers', {
+        recipientId: `${kind}-new${round}`,
+        amount: eur(2000),
+      });
+      const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+        (f: { transferId: string }) => f.transferId === held.body.id,
+      );
+      const [approve, reject] = await Promise.all([
+        admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'approve' }),
+        admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'reject' }),
+      ]);
+      expect([approve.status, reject.status].sort()).toEqual([200, 409]);
+      const won = approve.status === 200 ? 'approved' : 'rejected';
+      expect((approve.status === 200 ? reject : approve).body.error.code).toBe('flag_resolved');
+      const transfer = (await t.call(alice, 'GET', `/v1/transfers/${held.body.id}`)).body;
+      expect([transfer.status, await sandboxCount(db.store, held.body.id, 'charge')]).toEqual(
+        won === 'approved' ? ['awaiting_recipient', 1] : ['failed', 0],
+      );
+    }
+    await expectBalancedLedger(db.store);
+  });
+
   it('will not approve a held transfer while its sender is frozen', async () => {
     const [alice, bob] = [await user(), await user()];
     const held = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(2000) });

@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import type { Sql } from '../store/store.js';
 import { availableAt } from './availability.js';
 import { transferChanged } from './changes.js';
-import { getTransfer, type TransferRow, type TransferStep } from './transfer-row.js';
+import { getTransfer, lockTransfer, type TransferRow, type TransferStep } from './transfer-row.js';
 
 /** How long a transfer waits for its recipient to enroll before it is refunded. */
 export const AWAIT_RECIPIENT_MS = 7 * 24 * 3600 * 1000;
@@ -53,6 +53,9 @@ export async function commitStep(
   apply: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow>>,
 ): Promise<TransferRow | undefined> {
   return services.store.transaction(async (tx) => {
+    // Held to the end of the transaction: a runner that waited here reads the step the other
+    // committed, and leaves (PostgreSQL's READ COMMITTED would let both apply it otherwise).
+    await lockTransfer(tx, id);
     const t = await getTransfer(tx, id);
     if (t?.step !== from) return undefined;
     const now = services.now();
@@ -63,10 +66,12 @@ export async function commitStep(
       next_attempt_at: 0,
     };
     const columns = Object.keys(changes);
-    await tx.run(
+    const updated = await tx.run(
       `UPDATE transfers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND step = ?`,
       [...(Object.values(changes) as (string | number | null)[]), id, from],
     );
+    // Cannot happen under the lock; if it did, nothing of this step may commit.
+    if (updated.changes !== 1) throw new Error(`Transfer ${id} left step ${from} meanwhile.`);
     const next = { ...t, ...changes } as TransferRow;
     await transferChanged(tx, services, next, t);
     return next;

@@ -41,6 +41,9 @@ export interface TransferRow {
   expires_at: number | null;
 }
 
+/** Serializes the transactions that move one transfer on (a no-op on SQLite's one writer). */
+export const lockTransfer = (tx: Sql, id: string) => tx.lock(`transfer:${id}`);
+
 export const getTransfer = (sql: Sql, id: string) =>
   sql.get<TransferRow>('SELECT * FROM transfers WHERE id = ?', [id]);
 

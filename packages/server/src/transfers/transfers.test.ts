@@ -229,6 +229,53 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
     await expectBalancedLedger(db.store);
   });
 
+  it('pays out or refunds held money, never both, when a cancel races the enrollment', async () => {
+    const alice = await user();
+    for (let round = 0; round < 4; round++) {
+      const rae = `${kind}-rae${round}`;
+      const res = await t.pay(alice, '/v1/transfers', { recipientId: rae, amount: eur(1) });
+      // Rae enrolls up to the SMS code; its check (which pays her) races Alice's cancels.
+      const phone = nextPhone();
+      await t.call(rae, 'PUT', '/v1/account/profile', {
+        legalName: 'Rae Martin',
+        country: 'FR',
+        phone,
+      });
+      const card = await t.call(null, 'POST', '/v1/card-tokens', {
+        number: '4000002500000003',
+        expMonth: 12,
+        expYear: new Date().getFullYear() + 3,
+        cvc: '123',
+      });
+      await t.call(rae, 'POST', '/v1/account/card', { token: card.body.token });
+      await t.call(rae, 'PUT', '/v1/account/pin', { pin: PIN });
+      const code = await t.lastCode(phone);
+      const cancel = () => t.call(alice, 'POST', `/v1/transfers/${res.body.id}/cancel`);
+      const [verified, ...cancels] = await Promise.all([
+        t.call(rae, 'POST', '/v1/account/verification/check', { code }),
+        cancel(),
+        cancel(),
+        cancel(),
+      ]);
+      expect(verified.body.status).toBe('active');
+      await t.app.jobs.runOnce();
+      const final = (await t.call(alice, 'GET', `/v1/transfers/${res.body.id}`)).body;
+      const [payouts, refunds] = [
+        await sandboxCount(db.store, res.body.id, 'payout'),
+        await sandboxCount(db.store, res.body.id, 'refund'),
+      ];
+      expect([final.status, payouts, refunds]).toEqual(
+        final.status === 'completed' ? ['completed', 1, 0] : ['canceled', 0, 1],
+      );
+      // A cancel that lost says so; none claims what did not happen.
+      for (const c of cancels) {
+        if (final.status === 'completed') expect(c.status).toBe(409);
+        else expect([c.status, c.body.status]).toEqual([200, 'canceled']);
+      }
+    }
+    await expectBalancedLedger(db.store);
+  });
+
   it('refunds what waited 7 days, and lets the sender cancel before', async () => {
     const alice = await user();
     const waited = await t.pay(alice, '/v1/transfers', {
