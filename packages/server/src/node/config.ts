@@ -55,6 +55,28 @@ function allowedOrigins(value: string, production: boolean): string[] {
   return origins;
 }
 
+/** The platform's public keys: a JWKS with at least one key, or every token would be a 401. */
+function platformJwks(value: string): JSONWebKeySet {
+  let jwks: JSONWebKeySet;
+  try {
+    jwks = JSON.parse(value);
+  } catch {
+    throw new Error('SETTLE_PLATFORM_JWKS must be JSON: {"keys":[…]}.');
+  }
+  if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) {
+    throw new Error('SETTLE_PLATFORM_JWKS must hold at least one key: {"keys":[…]}.');
+  }
+  return jwks;
+}
+
+function latency(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  if (!/^\d{1,6}$/.test(value)) {
+    throw new Error('SETTLE_SANDBOX_LATENCY_MS must be a whole number of milliseconds.');
+  }
+  return Number(value);
+}
+
 /** `kid1:base64,kid2:base64` -> { kid1: base64, kid2: base64 } */
 function vaultKeys(value: string): Record<string, string> {
   return Object.fromEntries(
@@ -117,11 +139,16 @@ export async function optionsFromEnv(
     env[name] || (dev ? devValue(dev) : required(env, name));
 
   const jwksUrl = env.SETTLE_PLATFORM_JWKS_URL;
-  const jwks: JSONWebKeySet | undefined = env.SETTLE_PLATFORM_JWKS
-    ? JSON.parse(env.SETTLE_PLATFORM_JWKS)
+  if (jwksUrl !== undefined && !/^https?:$/.test(URL.parse(jwksUrl)?.protocol ?? '')) {
+    throw new Error('SETTLE_PLATFORM_JWKS_URL must be an http(s) URL.');
+  }
+  const jwks = env.SETTLE_PLATFORM_JWKS
+    ? platformJwks(env.SETTLE_PLATFORM_JWKS)
     : jwksUrl
       ? undefined
-      : JSON.parse(setting('SETTLE_PLATFORM_JWKS', (d) => JSON.stringify({ keys: [d.publicJwk] })));
+      : platformJwks(
+          setting('SETTLE_PLATFORM_JWKS', (d) => JSON.stringify({ keys: [d.publicJwk] })),
+        );
   const vaultKeysSetting = setting('SETTLE_VAULT_KEYS', (d) => `${d.vaultKeyId}:${d.vaultKey}`);
 
   return {
@@ -142,7 +169,7 @@ export async function optionsFromEnv(
       activeKeyId: setting('SETTLE_VAULT_ACTIVE_KEY', (d) => d.vaultKeyId),
     },
     hashSecret: hashSecret(setting('SETTLE_HASH_SECRET', (d) => d.hashSecret)),
-    sandboxLatencyMs: Number(env.SETTLE_SANDBOX_LATENCY_MS ?? 0) || 0,
+    sandboxLatencyMs: latency(env.SETTLE_SANDBOX_LATENCY_MS),
     webhooks: webhooks(env),
     ...antiFraudFromEnv(env),
     dev: !production,
