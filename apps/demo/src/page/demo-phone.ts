@@ -113,7 +113,11 @@ export class DemoPhone extends LitElement {
         }),
       onError: (error, providerId) => console.warn('assistant', providerId, error),
     });
-    void assistant.refresh().then(() => this.readChoices());
+    // Settle may be unreachable as the page opens: the choices are then read on first use.
+    void assistant.refresh().then(
+      () => this.readChoices(),
+      (error) => console.warn('assistant', error),
+    );
     return assistant;
   }
 

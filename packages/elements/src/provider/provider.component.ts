@@ -1,5 +1,13 @@
 import { provide } from '@lit/context';
-import { type Account, createSettle, type Settle, type SettleEvent } from '@settle/sdk';
+import {
+  type Account,
+  createSettle,
+  RateLimitError,
+  ServerError,
+  type Settle,
+  SettleConnectionError,
+  type SettleEvent,
+} from '@settle/sdk';
 import type { Assistant } from '@settle/sdk/assistant';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -61,6 +69,8 @@ export class SettleProvider extends LitElement {
   private readonly listeners = new Set<(event: SettleEvent) => void>();
   private unsubscribe?: () => void;
   private loading = 0;
+  private accountRetry?: ReturnType<typeof setTimeout>;
+  private accountRetries = 0;
   private languageObserver?: MutationObserver;
   /** The client of the session, set before the session itself while a translation loads. */
   private currentClient?: Settle;
@@ -80,6 +90,7 @@ export class SettleProvider extends LitElement {
     super.disconnectedCallback();
     this.languageObserver?.disconnect();
     clearTimeout(this.reloadTimer);
+    clearTimeout(this.accountRetry);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
   }
@@ -183,10 +194,22 @@ export class SettleProvider extends LitElement {
       if (ticket !== this.loading) return;
       this.accountError = error;
       this.dispatchEvent(new CustomEvent('settle-error', { detail: { error }, bubbles: true }));
+      // Unreachable or failing for now: try again by itself, 1 s, 2 s, 4 s... up to 30 s.
+      const transient =
+        error instanceof SettleConnectionError ||
+        error instanceof ServerError ||
+        error instanceof RateLimitError;
+      if (transient && this.isConnected) {
+        clearTimeout(this.accountRetry);
+        const delay = Math.min(30_000, 1000 * 2 ** this.accountRetries++);
+        this.accountRetry = setTimeout(() => void this.loadAccount(client), delay);
+      }
     }
   }
 
   private setAccount(account: Account) {
+    clearTimeout(this.accountRetry);
+    this.accountRetries = 0;
     this.account = account;
     this.accountError = undefined;
     this.dispatchEvent(new CustomEvent('settle-account', { detail: { account }, bubbles: true }));
