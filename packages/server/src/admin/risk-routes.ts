@@ -7,6 +7,7 @@ import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/sc
 import type { Services } from '../services.js';
 import { transferChanged } from '../transfers/changes.js';
 import { reserveCharge } from '../transfers/create.js';
+import { lockPayer } from '../transfers/idempotency.js';
 import { advanceTransfer } from '../transfers/steps.js';
 import { getTransfer, lockTransfer } from '../transfers/transfer-row.js';
 
@@ -117,6 +118,8 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         if (f.transfer_id) await lockTransfer(tx, f.transfer_id);
         const t = f.transfer_id ? await getTransfer(tx, f.transfer_id) : undefined;
         if (decision === 'approve' && t?.step === 'review') {
+          // The lock a freeze takes: a freeze in progress is seen, not raced.
+          await lockPayer(tx, t.sender_id);
           const sender = await getAccount(tx, t.sender_id);
           if (sender?.status === 'frozen') {
             throw conflict(
@@ -167,6 +170,8 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         const { userId } = c.req.valid('param');
         const now = services.now();
         const changed = await store.transaction(async (tx) => {
+          // A payment being created or approved for this user finishes first, or sees it.
+          await lockPayer(tx, userId);
           const result = await tx.run(
             action === 'freeze'
               ? `UPDATE accounts SET status_before_freeze = status, status = 'frozen', updated_at = ?

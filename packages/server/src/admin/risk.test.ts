@@ -10,6 +10,7 @@ import {
   testApp,
 } from '../testing/platform.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+import { lockPayer } from '../transfers/idempotency.js';
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
 
@@ -107,6 +108,37 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
       );
     }
     await expectBalancedLedger(db.store);
+  });
+
+  it('does not approve a held transfer while its sender is being frozen', async () => {
+    const alice = await user();
+    const held = await t.pay(alice, '/v1/transfers', {
+      recipientId: `${kind}-newcomer`,
+      amount: eur(2000),
+    });
+    const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === held.body.id,
+    );
+    // A freeze in progress, holding the sender's lock as the freeze route does.
+    let commitFreeze = () => {};
+    const freezing = db.store.transaction(async (tx) => {
+      await lockPayer(tx, alice);
+      await tx.run(
+        `UPDATE accounts SET status_before_freeze = status, status = 'frozen' WHERE user_id = ?`,
+        [alice],
+      );
+      await new Promise<void>((resolve) => {
+        commitFreeze = resolve;
+      });
+    });
+    const approving = admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'approve' });
+    await new Promise((r) => setTimeout(r, 100));
+    commitFreeze();
+    await freezing;
+    const approve = await approving;
+    expect([approve.status, approve.body.error?.code]).toEqual([409, 'account_frozen']);
+    expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(0);
+    await admin('POST', `/v1/admin/accounts/${alice}/unfreeze`);
   });
 
   it('will not approve a held transfer while its sender is frozen', async () => {
