@@ -6,6 +6,7 @@ import {
   enroll,
   inShadow,
   sdkFor,
+  settleDown,
   settleUrl,
   textOf,
   tokenUrl,
@@ -123,22 +124,15 @@ describe('settle-history', () => {
   it('on a page loaded while Settle is down, says so, then shows the payments once it is back', async () => {
     const { alice, asBob } = await setup();
     await asBob.transfers.create({ recipientId: alice, amount: eur(700), note: 'back' });
-    const settle = await settleUrl();
-    const realFetch = window.fetch;
-    let down = true;
-    // Settle unreachable, as when its server is stopped: the page's own server still answers.
-    window.fetch = (input, init) =>
-      down && String(input instanceof Request ? input.url : input).startsWith(settle)
-        ? Promise.reject(new TypeError('Failed to fetch'))
-        : realFetch(input, init);
+    const outage = await settleDown();
     try {
       const history = await mount(alice, {});
       expect(textOf(inShadow(history, '[part="error"]'))).to.contain('could not be reached');
-      down = false;
+      outage.back();
       await until(() => rows(history).length === 1, 10_000, 'the payments, by themselves');
       expect(rows(history)[0]).to.match(/^From Bob \+€7\.00 .+ · back$/);
     } finally {
-      window.fetch = realFetch;
+      outage.restore();
     }
   });
 

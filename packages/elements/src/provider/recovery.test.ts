@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { Account } from '@settle/sdk';
 import './define.js';
-import { enroll, settleUrl, tokenUrl, uid } from '../testing/server.js';
+import { enroll, settleDown, settleUrl, tokenUrl, uid } from '../testing/server.js';
 import type { SettleProvider } from './provider.component.js';
 
 describe('settle-provider while Settle cannot be reached', () => {
@@ -9,13 +9,7 @@ describe('settle-provider while Settle cannot be reached', () => {
     const user = uid('nina');
     await enroll(user);
     const settle = await settleUrl();
-    const realFetch = window.fetch;
-    let down = true;
-    // Settle unreachable, as when its server is stopped: the page's own server still answers.
-    window.fetch = (input, init) =>
-      down && String(input instanceof Request ? input.url : input).startsWith(settle)
-        ? Promise.reject(new TypeError('Failed to fetch'))
-        : realFetch(input, init);
+    const outage = await settleDown();
     try {
       const failed = new Promise((resolve) => document.addEventListener('settle-error', resolve));
       const el = await fixture<SettleProvider>(
@@ -23,11 +17,11 @@ describe('settle-provider while Settle cannot be reached', () => {
       );
       await failed;
       const loaded = oneEvent(el, 'settle-account');
-      down = false;
+      outage.back();
       const { account } = (await loaded).detail as { account: Account };
       expect(account).to.include({ userId: user, status: 'active' });
     } finally {
-      window.fetch = realFetch;
+      outage.restore();
     }
   });
 });

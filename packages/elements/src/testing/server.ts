@@ -42,6 +42,28 @@ export const hiccupNextPayout = (senderId: string) =>
 /** Moves the server's clock on (resend timers, expiries). */
 export const advanceClock = (ms: number) => get(`/__settle/clock?advance=${ms}`);
 
+/**
+ * Makes Settle unreachable from this page, as when its server is stopped (the page's own
+ * server still answers), until `back()` is called; `restore()` puts the real fetch back.
+ */
+export async function settleDown() {
+  const settle = await settleUrl();
+  const realFetch = window.fetch;
+  let down = true;
+  window.fetch = (input, init) =>
+    down && String(input instanceof Request ? input.url : input).startsWith(settle)
+      ? Promise.reject(new TypeError('Failed to fetch'))
+      : realFetch(input, init);
+  return {
+    back: () => {
+      down = false;
+    },
+    restore: () => {
+      window.fetch = realFetch;
+    },
+  };
+}
+
 /** An SDK client for `userId`, as another person's device. */
 export async function sdkFor(userId: string) {
   const baseUrl = await settleUrl();

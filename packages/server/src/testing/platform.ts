@@ -136,11 +136,22 @@ export const nextPhone = () =>
   `+3361${String(process.pid % 100).padStart(2, '0')}${String(++phones).padStart(5, '0')}`;
 export const GB_CARD = '4000008260000000';
 
+type EnrollOptions = { phone?: string; pin?: string; card?: string; country?: string };
+
 /** Takes `userId` from `new` to `active` over HTTP; returns the phone it used. */
-export async function enroll(
+export async function enroll(t: TestApp, userId: string, options: EnrollOptions = {}) {
+  const { phone, code } = await enrollUntilCode(t, userId, options);
+  const done = await t.call(userId, 'POST', '/v1/account/verification/check', { code });
+  if (done.body?.status !== 'active')
+    throw new Error(`enroll failed: ${JSON.stringify(done.body)}`);
+  return phone;
+}
+
+/** Every enrollment step but the last: answers the phone and the SMS code to check. */
+export async function enrollUntilCode(
   t: TestApp,
   userId: string,
-  { phone = '+33612345678', pin = '914273', card = FR_CARD, country = 'FR' } = {},
+  { phone = '+33612345678', pin = '914273', card = FR_CARD, country = 'FR' }: EnrollOptions = {},
 ) {
   await t.call(userId, 'PUT', '/v1/account/profile', {
     legalName: 'Alice Martin',
@@ -155,9 +166,5 @@ export async function enroll(
   });
   await t.call(userId, 'POST', '/v1/account/card', { token: body.token });
   await t.call(userId, 'PUT', '/v1/account/pin', { pin });
-  const code = await t.lastCode(phone);
-  const done = await t.call(userId, 'POST', '/v1/account/verification/check', { code });
-  if (done.body?.status !== 'active')
-    throw new Error(`enroll failed: ${JSON.stringify(done.body)}`);
-  return phone;
+  return { phone, code: await t.lastCode(phone) };
 }

@@ -3,6 +3,7 @@ import { expectBalancedLedger, sandboxCount } from '../testing/money.js';
 import {
   DECLINED_CARD,
   enroll,
+  enrollUntilCode,
   FR_CARD_1_DAY,
   GB_CARD,
   NO_FUNDS_CARD,
@@ -235,21 +236,7 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
       const rae = `${kind}-rae${round}`;
       const res = await t.pay(alice, '/v1/transfers', { recipientId: rae, amount: eur(1) });
       // Rae enrolls up to the SMS code; its check (which pays her) races Alice's cancels.
-      const phone = nextPhone();
-      await t.call(rae, 'PUT', '/v1/account/profile', {
-        legalName: 'Rae Martin',
-        country: 'FR',
-        phone,
-      });
-      const card = await t.call(null, 'POST', '/v1/card-tokens', {
-        number: '4000002500000003',
-        expMonth: 12,
-        expYear: new Date().getFullYear() + 3,
-        cvc: '123',
-      });
-      await t.call(rae, 'POST', '/v1/account/card', { token: card.body.token });
-      await t.call(rae, 'PUT', '/v1/account/pin', { pin: PIN });
-      const code = await t.lastCode(phone);
+      const { code } = await enrollUntilCode(t, rae, { phone: nextPhone() });
       const cancel = () => t.call(alice, 'POST', `/v1/transfers/${res.body.id}/cancel`);
       const [verified, ...cancels] = await Promise.all([
         t.call(rae, 'POST', '/v1/account/verification/check', { code }),
