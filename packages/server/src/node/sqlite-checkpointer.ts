@@ -60,6 +60,9 @@ export function createCheckpointer(path: string) {
     async close() {
       if (!worker) return;
       const exited = new Promise((resolve) => worker?.once('exit', resolve));
+      // Unreferenced so an idle worker never keeps the process up; while closing it must,
+      // or a process with nothing else to do exits, code 0, in the middle of `close()`.
+      worker.ref();
       worker.postMessage('close');
       await exited;
       worker = undefined;

@@ -1,9 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './sqlite-store.js';
+
+/** The built store (tests that run it in a child process need `npm run build` first). */
+const dist = join(import.meta.dirname, '../../dist/node/index.js');
 
 describe('the SQLite store on disk', () => {
   let dir: string;
@@ -51,4 +55,20 @@ describe('the SQLite store on disk', () => {
     expect(statSync(path).size).toBeGreaterThan(2 * 1024 * 1024);
     await store.close();
   }, 20_000);
+
+  it('keeps a process with nothing else to do alive until close() has finished', async () => {
+    // The checkpointer's worker starts after 50 commits; the script does nothing after close.
+    const script = `
+      import { openSqliteStore } from ${JSON.stringify(dist)};
+      const store = await openSqliteStore(${JSON.stringify(path)});
+      await store.run('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+      for (let i = 0; i < 60; i++) await store.run('INSERT INTO t (id) VALUES (?)', [i]);
+      await store.close();
+      console.log('closed');
+      process.exitCode = 3;`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect([child.stdout.trim(), child.status]).toEqual(['closed', 3]);
+  });
 });
