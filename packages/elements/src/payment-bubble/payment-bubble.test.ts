@@ -140,7 +140,7 @@ describe('settle-payment-bubble', () => {
     const { transfer } = (await paid).detail as { transfer: Transfer };
     expect(transfer).to.include({ requestId: request.id, recipientId: alice });
     await until(() => status(asked) === 'Paid');
-    await until(() => status(asking) === 'Paid', 5000, 'requester sees paid');
+    await until(() => status(asking) === 'Paid', 8000, 'requester sees paid');
     expect(asked.shadowRoot?.querySelector('[part="pay"]')).to.equal(null);
     // The pressed button is gone: the focus stays in the bubble, on its state.
     await until(() => focused(asked) === 'status', 2000, 'the focus on the state');
