@@ -156,7 +156,9 @@ export function createApp(options: SettleOptions): SettleApp {
   app.use(
     '/v1/*',
     cors({
-      origin: (origin) => (isAllowedOrigin(origin, options.allowedOrigins) ? origin : null),
+      // Server-to-server calls send no Origin: nothing to check.
+      origin: (origin) =>
+        origin && isAllowedOrigin(origin, options.allowedOrigins) ? origin : null,
       allowHeaders: [
         'Authorization',
         'Content-Type',

@@ -5,7 +5,7 @@
  * transfer opens two card numbers, and WebCrypto's round trip through the thread pool cost
  * more than the decryption. The format is WebCrypto's (tag after the ciphertext).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 
 /** Configuration of a vault: every key that may still open data, and the one that seals. */
 export interface VaultOptions {
@@ -74,14 +74,15 @@ function openError(): Error {
  */
 export function createVault(options: VaultOptions): Vault {
   const { keys, activeKeyId } = options;
-  const raw = new Map<string, Uint8Array>();
+  // Key objects are made once: building one from bytes cost as much as a decryption.
+  const raw = new Map<string, KeyObject>();
   for (const [keyId, value] of Object.entries(keys)) {
     if (!KEY_ID.test(keyId)) {
       throw new Error(
         `Vault key id "${keyId}" is invalid: use 1 to 64 letters, digits, "_" or "-".`,
       );
     }
-    raw.set(keyId, decodeKey(keyId, value));
+    raw.set(keyId, createSecretKey(decodeKey(keyId, value)));
   }
   if (!raw.has(activeKeyId)) {
     throw new Error(`Vault active key "${activeKeyId}" is not one of the configured keys.`);
