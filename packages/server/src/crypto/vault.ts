@@ -5,7 +5,13 @@
  * transfer opens two card numbers, and WebCrypto's round trip through the thread pool cost
  * more than the decryption. The format is WebCrypto's (tag after the ciphertext).
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 
 /** Configuration of a vault: every key that may still open data, and the one that seals. */
 export interface VaultOptions {
