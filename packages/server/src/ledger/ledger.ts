@@ -93,13 +93,3 @@ export async function resolve(
   await addEntries(tx, movementId, m.currency, now, entries);
   return true;
 }
-
-/** Posted and pending balance of one ledger account (credits positive). */
-export async function balance(sql: Sql, account: string) {
-  const rows = await sql.all<{ phase: string; total: number | null }>(
-    'SELECT phase, SUM(amount) AS total FROM ledger_entries WHERE account = ? GROUP BY phase',
-    [account],
-  );
-  const of = (phase: string) => Number(rows.find((r) => r.phase === phase)?.total ?? 0);
-  return { posted: of('posted'), pending: of('pending') };
-}

@@ -32,7 +32,8 @@ const toPayout = (services: Services, id: string) =>
 /** Pays out what was waiting for `userId`, now that they can receive money. */
 export async function releaseAwaiting(services: Services, userId: string) {
   const waiting = await services.store.all<{ id: string; currency: string }>(
-    `SELECT t.id, t.currency FROM transfers t WHERE t.recipient_id = ? AND t.step = 'await'`,
+    `SELECT t.id, t.currency FROM transfers t WHERE t.recipient_id = ? AND t.step = 'await'
+     AND t.step <> 'done'`,
     [userId],
   );
   for (const { id } of waiting) {
@@ -48,7 +49,8 @@ export async function releaseAwaiting(services: Services, userId: string) {
 export async function runJobsOnce(services: Services, { recovering = false } = {}) {
   const now = services.now();
   const due = await services.store.all<{ id: string }>(
-    `SELECT id FROM transfers WHERE step IN ('charge', 'payout', 'refund')
+    // `step <> 'done'` (implied) lets the query use the index of unfinished transfers.
+    `SELECT id FROM transfers WHERE step IN ('charge', 'payout', 'refund') AND step <> 'done'
      AND (? = 1 OR (next_attempt_at > 0 AND next_attempt_at <= ?) OR (next_attempt_at = 0 AND updated_at < ?))
      ORDER BY created_at LIMIT 500`,
     [recovering ? 1 : 0, now, now - STALE_MS],
@@ -59,7 +61,7 @@ export async function runJobsOnce(services: Services, { recovering = false } = {
     `SELECT t.id, CASE WHEN t.expires_at <= ? THEN 1 ELSE 0 END AS expired,
        CASE WHEN a.status = 'active' AND a.country IS NOT NULL AND a.card_id IS NOT NULL THEN 1 ELSE 0 END AS payable
      FROM transfers t LEFT JOIN accounts a ON a.user_id = t.recipient_id
-     WHERE t.step = 'await' ORDER BY t.created_at LIMIT 500`,
+     WHERE t.step = 'await' AND t.step <> 'done' ORDER BY t.created_at LIMIT 500`,
     [now],
   );
   for (const t of awaiting) {
