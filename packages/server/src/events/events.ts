@@ -49,19 +49,20 @@ export async function recordEvent(
   const data = JSON.stringify(event.data);
   // Sorted, so that transactions for the same users take the sequence rows in the same order.
   const userIds = [...new Set(event.userIds)].sort();
-  for (const userId of userIds) {
-    const row = (await tx.get<{ last_seq: number }>(
-      `INSERT INTO event_sequences (user_id, last_seq) VALUES (?, 1)
-       ON CONFLICT (user_id) DO UPDATE SET last_seq = event_sequences.last_seq + 1
-       RETURNING last_seq`,
-      [userId],
-    )) as { last_seq: number };
-    await tx.run(
-      'INSERT INTO events (user_id, seq, id, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [userId, Number(row.last_seq), id, event.type, data, now],
-    );
-    await tx.notify(EVENTS_CHANNEL, userId);
-  }
+  // One statement for all users' sequences and one for their rows (not two per user).
+  const values = userIds.map(() => '(?, 1)').join(', ');
+  const seqs = await tx.all<{ user_id: string; last_seq: number }>(
+    `INSERT INTO event_sequences (user_id, last_seq) VALUES ${values}
+     ON CONFLICT (user_id) DO UPDATE SET last_seq = event_sequences.last_seq + 1
+     RETURNING user_id, last_seq`,
+    userIds,
+  );
+  const seqOf = new Map(seqs.map((row) => [row.user_id, Number(row.last_seq)]));
+  await tx.run(
+    `INSERT INTO events (user_id, seq, id, type, data, created_at) VALUES ${userIds.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    userIds.flatMap((userId) => [userId, seqOf.get(userId) as number, id, event.type, data, now]),
+  );
+  for (const userId of userIds) await tx.notify(EVENTS_CHANNEL, userId);
   await tx.run(
     `INSERT INTO webhook_outbox (id, payload, attempts, next_attempt_at, created_at)
      VALUES (?, ?, 0, ?, ?)`,

@@ -4,14 +4,18 @@ import type { Sql } from '../store/store.js';
 
 const DAY = 24 * 3600 * 1000;
 
-/** Money the sender has committed since `since`: everything not failed or canceled. */
-async function sentSince(tx: Sql, userId: string, currency: string, since: number) {
-  const row = await tx.get<{ total: number | null }>(
-    `SELECT SUM(amount) AS total FROM transfers WHERE sender_id = ? AND currency = ?
+/**
+ * Money the sender has committed (everything not failed or canceled) over the last 30 and
+ * 7 days, in one pass over the sender's transfers.
+ */
+async function recentlySent(tx: Sql, userId: string, currency: string, now: number) {
+  const row = await tx.get<{ in30: number | null; in7: number | null }>(
+    `SELECT SUM(amount) AS in30, SUM(CASE WHEN created_at > ? THEN amount ELSE 0 END) AS in7
+     FROM transfers WHERE sender_id = ? AND currency = ?
      AND created_at > ? AND status NOT IN ('failed', 'canceled')`,
-    [userId, currency, since],
+    [now - 7 * DAY, userId, currency, now - 30 * DAY],
   );
-  return Number(row?.total ?? 0);
+  return { in30Days: Number(row?.in30 ?? 0), in7Days: Number(row?.in7 ?? 0) };
 }
 
 const format = (minor: number, currency: string) =>
@@ -37,17 +41,12 @@ export async function enforceLimits(
       'amount.value',
     );
   if (amount > limits.perTransfer) throw exceeded(limits.perTransfer, 'per transfer');
-  if (
-    (await sentSince(tx, sender.user_id, currency, now - 30 * DAY)) + amount >
-    limits.rolling30Days
-  ) {
+  const { in30Days, in7Days } = await recentlySent(tx, sender.user_id, currency, now);
+  if (in30Days + amount > limits.rolling30Days) {
     throw exceeded(limits.rolling30Days, 'over 30 days');
   }
   const isNew = now - Number(sender.created_at) < 30 * DAY;
-  if (
-    isNew &&
-    (await sentSince(tx, sender.user_id, currency, now - 7 * DAY)) + amount > limits.newAccount7Days
-  ) {
+  if (isNew && in7Days + amount > limits.newAccount7Days) {
     throw exceeded(limits.newAccount7Days, 'over 7 days for accounts under 30 days old');
   }
 }

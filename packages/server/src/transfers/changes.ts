@@ -36,8 +36,7 @@ export async function transferChanged(
   }
   const view = transferView(t);
   // Internal steps (charged, about to pay out) change nothing the parties see.
-  const visible = (r: TransferRow) =>
-    JSON.stringify([r.status, r.failure_reason, transferView(r).review]);
+  const visible = (r: TransferRow) => `${r.status} ${r.failure_reason} ${r.step === 'review'}`;
   if (before && visible(before) === visible(t)) return view;
   await recordEvent(
     tx,
