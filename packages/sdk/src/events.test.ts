@@ -121,6 +121,16 @@ describe('subscribe, against the real server', { timeout: 10_000 }, () => {
     expect(transfersIn(second.events).has(early)).toBe(false);
   });
 
+  it('starts afresh when given another user’s lastEventId, instead of waiting forever', async () => {
+    const { sender, recipient, recipientId } = await pair();
+    // Bob has a handful of events: 100000 is someone else's resume point.
+    const bob = await watch(recipient, { lastEventId: '100000' });
+    await bob.open;
+    const id = await send(sender, recipientId);
+    await untilCompleted(bob, [id]);
+    expect(bob.errors).toEqual([]);
+  });
+
   it('delivers nothing after unsubscribe', async () => {
     const { sender, recipient, recipientId } = await pair();
     const bob = await watch(recipient);

@@ -1,5 +1,11 @@
 import { createParser } from 'eventsource-parser';
-import { errorFromResponse, retryAfterMs, SettleConnectionError, SettleError } from './errors.js';
+import {
+  errorFromResponse,
+  retryAfterMs,
+  SettleApiError,
+  SettleConnectionError,
+  SettleError,
+} from './errors.js';
 import { backoff, sleep, type TransportConfig, urlOf } from './http.js';
 import type { SettleEvent } from './types.js';
 
@@ -104,6 +110,11 @@ export function subscribeToEvents(
       });
       if (!res.ok || !res.body) {
         const error = await errorFromResponse(res);
+        if (error instanceof SettleApiError && error.code === 'last_event_id_unknown') {
+          // A resume point kept from another user or another server: start afresh instead.
+          lastId = undefined;
+          return 0;
+        }
         if (res.status === 401) config.tokens.refresh(token).catch(() => undefined);
         const retry = res.status === 401 || res.status === 429 || res.status >= 500;
         report(error, !retry);

@@ -221,7 +221,7 @@ export function createApp(options: SettleOptions): SettleApp {
   app.use('/v1/assistant/*', requireUser({ verify, isRevoked }));
   assistantRoutes(app, services);
   app.use('/v1/events', requireUser({ verify, isRevoked }));
-  const events = eventRoutes(app, services);
+  const events = eventRoutes(app, services, revocations.isRevokedNow);
   app.use('/v1/admin/*', requirePlatform({ secretKeys: options.platform.secretKeys }));
   adminRoutes(app, services);
   riskAdminRoutes(app, services);

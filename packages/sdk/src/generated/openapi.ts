@@ -1829,7 +1829,8 @@ export interface paths {
          *     Each message has `id` (the user's event sequence number), `event` (the type:
          *     `transfer.updated`, `request.updated`, `account.updated`) and `data`, a JSON event
          *     `{ id, type, createdAt, data }`. A comment line is sent every 15 s. The stream
-         *     ends when the user token expires: reconnect with a new token and `Last-Event-ID`.
+         *     ends when the user token expires or is revoked: reconnect with a new token and `Last-Event-ID`.
+         *     A `Last-Event-ID` ahead of the user's latest event (another user's) is `400 last_event_id_unknown`.
          */
         get: {
             parameters: {

@@ -53,20 +53,30 @@ export function secureRoutes(
  */
 export function revocationCheck(services: Services) {
   const cache = new Map<string, { validAfter: number; until: number }>();
+  const validAfter = async (userId: string) => {
+    const row = await services.store.get<{ tokens_valid_after: number | null }>(
+      'SELECT tokens_valid_after FROM accounts WHERE user_id = ?',
+      [userId],
+    );
+    return Number(row?.tokens_valid_after ?? 0);
+  };
+  // Tokens minted in the second of the revocation stay valid: `iat` has one-second steps.
+  const revokedBy = (issuedAt: number, after: number) => issuedAt < Math.floor(after / 1000);
   const isRevoked = async (userId: string, issuedAt: number) => {
     const now = services.now();
     let entry = cache.get(userId);
     if (!entry || entry.until < now) {
-      const row = await services.store.get<{ tokens_valid_after: number | null }>(
-        'SELECT tokens_valid_after FROM accounts WHERE user_id = ?',
-        [userId],
-      );
-      entry = { validAfter: Number(row?.tokens_valid_after ?? 0), until: now + 1000 };
+      entry = { validAfter: await validAfter(userId), until: now + 1000 };
       if (cache.size > 100_000) cache.clear();
       cache.set(userId, entry);
     }
-    // Tokens minted in the second of the revocation stay valid: `iat` has one-second steps.
-    return issuedAt < Math.floor(entry.validAfter / 1000);
+    return revokedBy(issuedAt, entry.validAfter);
   };
-  return { isRevoked, forget: (userId: string) => cache.delete(userId) };
+  return {
+    isRevoked,
+    /** Uncached, for open event streams: another process may have revoked a moment ago. */
+    isRevokedNow: async (userId: string, issuedAt: number) =>
+      revokedBy(issuedAt, await validAfter(userId)),
+    forget: (userId: string) => cache.delete(userId),
+  };
 }

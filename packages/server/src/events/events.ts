@@ -100,3 +100,12 @@ export async function recentStart(sql: Sql, userId: string, now: number): Promis
   }
   return start;
 }
+
+/** The `seq` of the user's newest event, 0 if none. */
+export async function latestSeq(sql: Sql, userId: string): Promise<number> {
+  const row = await sql.get<{ last_seq: number }>(
+    'SELECT last_seq FROM event_sequences WHERE user_id = ?',
+    [userId],
+  );
+  return Number(row?.last_seq ?? 0);
+}

@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
-import { rateLimited, unavailable } from '../http/errors.js';
+import { invalid, rateLimited, unavailable } from '../http/errors.js';
 import { commonErrors, errorResponses } from '../http/schemas.js';
 import type { Services } from '../services.js';
-import { RECENT_EVENTS, recentStart } from './events.js';
+import { latestSeq, RECENT_EVENTS, recentStart } from './events.js';
 import { KEEP_ALIVE_MS, streamEvents } from './stream.js';
 
 const Seq = z
@@ -19,7 +19,8 @@ replays the whole history.
 Each message has \`id\` (the user's event sequence number), \`event\` (the type:
 \`transfer.updated\`, \`request.updated\`, \`account.updated\`) and \`data\`, a JSON event
 \`{ id, type, createdAt, data }\`. A comment line is sent every ${KEEP_ALIVE_MS / 1000} s. The stream
-ends when the user token expires: reconnect with a new token and \`Last-Event-ID\`.`;
+ends when the user token expires or is revoked: reconnect with a new token and \`Last-Event-ID\`.
+A \`Last-Event-ID\` ahead of the user's latest event (another user's) is \`400 last_event_id_unknown\`.`;
 
 /**
  * Streams one user may hold open on one server process: a page needs one, a few tabs a few.
@@ -32,7 +33,11 @@ export const STREAMS_PER_USER = 10;
  * which ends every stream this process serves and refuses new ones, for a shutdown: their
  * clients resume on another process with `Last-Event-ID`.
  */
-export function eventRoutes(app: OpenAPIHono, services: Services) {
+export function eventRoutes(
+  app: OpenAPIHono,
+  services: Services,
+  isRevoked: (userId: string, issuedAt: number) => Promise<boolean>,
+) {
   const open = new Map<string, number>();
   const live = new Set<() => void>();
   let draining = false;
@@ -68,10 +73,19 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
         ...errorResponses(503),
       },
     }),
-    (c) => {
+    async (c) => {
       // The header wins: EventSource sends it on reconnection, with the newest id.
       const given = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId;
-      const { userId, tokenExpiresAt } = c.var;
+      const { userId, tokenExpiresAt, tokenIssuedAt } = c.var;
+      if (given !== undefined && Number(given) > (await latestSeq(services.store, userId))) {
+        // Another user's id (a resume point kept across sign-ins) or another server's: the
+        // stream would wait for events that will never come, so say so.
+        throw invalid(
+          'last_event_id_unknown',
+          'Last-Event-ID is ahead of your latest event: it is not yours. Connect without it.',
+          'last-event-id',
+        );
+      }
       // As long as the token would be accepted, skew included: not a moment longer.
       const lifetimeMs = (tokenExpiresAt + CLOCK_SKEW_S) * 1000 - services.now();
       if (draining) {
@@ -100,6 +114,7 @@ export function eventRoutes(app: OpenAPIHono, services: Services) {
             after,
             lifetimeMs,
             announceStart: given === undefined,
+            revoked: () => isRevoked(userId, tokenIssuedAt),
           });
         } finally {
           live.delete(end);

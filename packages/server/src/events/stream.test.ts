@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '../http/errors.js';
 import { readDevOutbox } from '../sms.js';
-import { enroll, FR_CARD, mintToken, type TestApp, testApp } from '../testing/platform.js';
+import {
+  enroll,
+  FR_CARD,
+  mintToken,
+  nextPhone,
+  type TestApp,
+  testApp,
+} from '../testing/platform.js';
 import { listenHttp, openEvents } from '../testing/sse.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
-import { recordEvent } from './events.js';
+import { latestSeq, recordEvent } from './events.js';
 import { STREAMS_PER_USER } from './routes.js';
 
 const profile = { legalName: 'Alice Martin', country: 'FR', phone: '+33612345678' };
@@ -215,6 +222,33 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
       });
     },
   );
+
+  it('ends an open stream at once when its token is revoked by “secure my account”', async () => {
+    await enroll(t, 'sara', { phone: nextPhone() });
+    const iat = Math.floor(t.clock.now / 1000) - 5;
+    const token = await mintToken(t.keys, 'sara', { iat });
+    const newest = String(await latestSeq(db.store, 'sara'));
+    const res = await openEvents(`${http.url}/v1/events`, token, { 'Last-Event-ID': newest });
+    expect(res.status).toBe(200);
+    const events = res.messages as NonNullable<typeof res.messages>;
+    expect((await t.call('sara', 'POST', '/v1/account/secure')).status).toBe(200);
+    // Not even the lock itself reaches the revoked token.
+    await expect(events.next(3000)).rejects.toThrow('The event stream ended.');
+    expect((await openEvents(`${http.url}/v1/events`, token)).status).toBe(401);
+  });
+
+  it('refuses a Last-Event-ID ahead of the user’s newest event (another user’s)', async () => {
+    for (let n = 1; n <= 3; n++) await record(['uma'], { n });
+    const token = await mintToken(t.keys, 'uma', { iat: Math.floor(t.clock.now / 1000) });
+    const ahead = await openEvents(`${http.url}/v1/events`, token, { 'Last-Event-ID': '4' });
+    expect(ahead.status).toBe(400);
+    expect(ahead.error?.error).toMatchObject({ code: 'last_event_id_unknown' });
+    const newest = await openEvents(`${http.url}/v1/events`, token, { 'Last-Event-ID': '3' });
+    expect(newest.status).toBe(200);
+    await record(['uma'], { n: 4 });
+    expect((await newest.messages?.take(1))?.map((m) => m.id)).toEqual(['4']);
+    newest.messages?.close();
+  });
 
   it('requires a user token', async () => {
     const res = await fetch(`${http.url}/v1/events`);

@@ -22,7 +22,15 @@ export async function streamEvents(
     after,
     lifetimeMs,
     announceStart = false,
-  }: { userId: string; after: number; lifetimeMs: number; announceStart?: boolean },
+    revoked = async () => false,
+  }: {
+    userId: string;
+    after: number;
+    lifetimeMs: number;
+    announceStart?: boolean;
+    /** Whether the stream's token was revoked ("secure my account"): checked before each pass. */
+    revoked?: () => Promise<boolean>;
+  },
 ) {
   const { store, events, log } = services;
   const closed = new AbortController();
@@ -41,6 +49,11 @@ export async function streamEvents(
     try {
       while (again && !closed.signal.aborted) {
         again = false;
+        // A revocation records an event, so it wakes the stream before anything else is sent.
+        if (await revoked()) {
+          stream.abort();
+          return;
+        }
         const rows = await eventsAfter(store, userId, last, PAGE);
         for (const row of rows) {
           if (closed.signal.aborted) return;

@@ -7,6 +7,8 @@ declare module 'hono' {
     userId: string;
     /** When the user token expires, in seconds since the epoch: long streams end then. */
     tokenExpiresAt: number;
+    /** When the user token was issued (`iat`, seconds): open streams end if it is revoked. */
+    tokenIssuedAt: number;
   }
 }
 
@@ -42,5 +44,6 @@ export const requireUser = ({
     }
     c.set('userId', userId);
     c.set('tokenExpiresAt', expiresAt);
+    c.set('tokenIssuedAt', issuedAt);
     await next();
   };
