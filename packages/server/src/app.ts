@@ -19,11 +19,11 @@ import { createEventHub } from './events/hub.js';
 import { eventRoutes } from './events/routes.js';
 import { requireUser } from './http/auth.js';
 import { ApiError, type ErrorBody } from './http/errors.js';
+import { refuseAmbiguousJson } from './http/json-body.js';
 import { maskCardNumbers } from './http/mask.js';
 import { accessLog } from './http/middleware.js';
 import { findNul } from './http/nul.js';
 import { requirePlatform } from './http/platform.js';
-import { refuseProtoKeys } from './http/proto-keys.js';
 import { rateLimit } from './http/rate-limit.js';
 import { sandboxProcessor } from './processor/sandbox.js';
 import { requestRoutes } from './requests/routes.js';
@@ -180,7 +180,7 @@ export function createApp(options: SettleOptions): SettleApp {
       },
     }),
   );
-  app.use('/v1/*', refuseProtoKeys);
+  app.use('/v1/*', refuseAmbiguousJson);
 
   // 503 once the process drains or when the store does not answer: load balancers then
   // send traffic elsewhere.

@@ -112,7 +112,8 @@ export async function testApp(store: Store, overrides: Partial<SettleOptions> = 
         'Idempotency-Key': key,
         ...extraHeaders,
       },
-      body: JSON.stringify(body),
+      // Raw text or bytes go as they are, for bodies JSON.stringify cannot produce.
+      body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
     });
     const text = await res.text();
     logs.push(text);

@@ -360,6 +360,22 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
       expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     }
+    const to = JSON.stringify(bob);
+    const ambiguous = [
+      // The last key would win: the money would go to whoever the second one names.
+      `{"recipientId":"${alice}-other","recipientId":${to},"amount":{"value":100,"currency":"EUR"}}`,
+      // A note that is not UTF-8, or holds a lone surrogate, would be stored changed.
+      Buffer.from(
+        `{"recipientId":${to},"amount":{"value":100,"currency":"EUR"},"note":"caf\xff"}`,
+        'latin1',
+      ),
+      `{"recipientId":${to},"amount":{"value":100,"currency":"EUR"},"note":"a\\ud800b"}`,
+    ];
+    for (const body of ambiguous) {
+      const res = await t.pay(alice, '/v1/transfers', new Uint8Array(Buffer.from(body)));
+      expect(res.status, String(body)).toBe(400);
+      expect(res.body.error.code).toBe('parameter_invalid');
+    }
     expect((await t.call(alice, 'GET', '/v1/transfers')).body.data).toEqual([]);
     const unenrolled = await t.pay(`${kind}-nobody`, '/v1/transfers', {
       recipientId: bob,

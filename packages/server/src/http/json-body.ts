@@ -1,0 +1,64 @@
+import type { MiddlewareHandler } from 'hono';
+import { visit } from 'jsonc-parser';
+import { invalid } from './errors.js';
+import { maskCardNumbers } from './mask.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+// In a `u` regex a surrogate pair is one code point: only lone halves match.
+const LONE = /\p{Surrogate}/u;
+const LONE_SURROGATE = 'Strings cannot hold lone surrogates (such as `\\ud800`).';
+
+const quote = (key: string) => `\`${maskCardNumbers(key.slice(0, 64))}\``;
+
+/**
+ * What makes a JSON body ambiguous although `JSON.parse` takes it, or undefined: bytes that
+ * are not UTF-8 and lone surrogates (`\ud800`), which would be stored as U+FFFD; a key twice
+ * in one object, where the last would silently win; a `__proto__` key, which objects drop.
+ * Bodies that are not JSON at all are left to the route's validation.
+ *
+ * @example
+ * jsonBodyProblem(new TextEncoder().encode('{"a":1,"a":2}')); // 'Duplicate key `a`.'
+ */
+export function jsonBodyProblem(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return 'The body is not valid UTF-8.';
+  }
+  let problem: string | undefined;
+  const keys: Set<string>[] = [];
+  visit(
+    text,
+    {
+      onObjectBegin: () => void keys.push(new Set()),
+      onObjectEnd: () => void keys.pop(),
+      onObjectProperty(key) {
+        const seen = keys.at(-1);
+        if (problem) return;
+        if (key === '__proto__') problem = '`__proto__` is not allowed as a key.';
+        else if (seen?.has(key)) problem = `Duplicate key ${quote(key)}.`;
+        else if (LONE.test(key)) problem = LONE_SURROGATE;
+        seen?.add(key);
+      },
+      onLiteralValue(value) {
+        if (!problem && typeof value === 'string' && LONE.test(value)) problem = LONE_SURROGATE;
+      },
+    },
+    { disallowComments: true },
+  );
+  return problem;
+}
+
+/**
+ * Refuses JSON bodies that validation would accept with part of them changed or ignored
+ * (see `jsonBodyProblem`): every bad input is a 400 that changes nothing.
+ */
+export const refuseAmbiguousJson: MiddlewareHandler = async (c, next) => {
+  if (c.req.header('content-type')?.includes('json')) {
+    const problem = jsonBodyProblem(new Uint8Array(await c.req.arrayBuffer()));
+    if (problem) throw invalid('parameter_invalid', problem);
+  }
+  return next();
+};
