@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import { conflict, forbidden, invalid, rateLimited } from '../http/errors.js';
+import { verifyPin } from '../crypto/secrets.js';
+import { conflict, forbidden, invalid, rateLimited, unprocessable } from '../http/errors.js';
 import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { releaseAwaiting } from '../transfers/jobs.js';
@@ -229,16 +230,25 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       path: '/v1/account/unlock',
       summary: 'Unlock with an SMS code and a new PIN',
       request: jsonBody(UnlockInput),
-      responses: { ...accountResponse, ...errorResponses(409) },
+      responses: { ...accountResponse, ...errorResponses(409, 422) },
     }),
     async (c) => {
       const { code, pin } = c.req.valid('json');
       const userId = c.var.userId;
       const pinHash = await newPinHash(pin);
+      // Hashed outside the transaction (it is slow); told only to whoever has the SMS code,
+      // so it reveals nothing about the old PIN to someone holding just a session.
+      const before = await getAccount(store, userId);
+      const samePin = before?.pin_hash ? await verifyPin(pin, before.pin_hash) : false;
       const result = await store.transaction(async (tx) => {
         const account = await ensureAccount(tx, userId, now());
         requireStatus(account, ['locked']);
         const outcome = await checkCode(tx, services, userId, account.phone as string, code);
+        if (outcome === 'ok' && samePin && account.pin_hash === before?.pin_hash) {
+          // Rolled back: the code stays valid for a try with another PIN. After "secure my
+          // account", the old PIN may be what someone else knows.
+          throw unprocessable('pin_unchanged', 'Choose a PIN different from your last one.', 'pin');
+        }
         if (outcome === 'ok') {
           await tx.run(
             `UPDATE accounts SET status = 'active', pin_hash = ?, pin_failures = 0, updated_at = ?

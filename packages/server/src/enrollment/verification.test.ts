@@ -124,6 +124,11 @@ describe.each(await storeKinds())('SMS codes and PINs on the %s store', (kind) =
     t.clock.now += 31_000;
     expect((await t.call('u5', 'POST', '/v1/account/verification')).status).toBe(200);
     const code = (await t.lastCode(phone)) as string;
+    // The old PIN is refused, and the code still works with a new one.
+    const same = await t.call('u5', 'POST', '/v1/account/unlock', { code, pin: '914273' });
+    expect(same.status).toBe(422);
+    expect(same.body.error).toMatchObject({ code: 'pin_unchanged', param: 'pin' });
+    expect((await t.call('u5', 'GET', '/v1/account')).body.status).toBe('locked');
     const unlocked = await t.call('u5', 'POST', '/v1/account/unlock', { code, pin: '508162' });
     expect(unlocked.status).toBe(200);
     expect(unlocked.body.status).toBe('active');
