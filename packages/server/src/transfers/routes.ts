@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { countries } from '../countries.js';
 import { getAccount } from '../enrollment/accounts.js';
 import { checkAccountPin } from '../enrollment/pin.js';
-import { ApiError, conflict, notFound } from '../http/errors.js';
+import { ApiError, conflict, invalid, notFound, unprocessable } from '../http/errors.js';
 import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
 import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import { rememberDevice } from '../risk/devices.js';
@@ -48,13 +49,28 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       description:
         'Returns a short-lived authorization bound to this amount, currency and payee. Five wrong PINs in a row lock the account.',
       request: { headers: DeviceHeaders, ...jsonBody(AuthorizationInput) },
-      responses: { 201: jsonResponse(AuthorizationSchema, 'The authorization'), ...commonErrors },
+      responses: {
+        201: jsonResponse(AuthorizationSchema, 'The authorization'),
+        ...commonErrors,
+        ...errorResponses(422),
+      },
     }),
     async (c) => {
       const input = c.req.valid('json');
       const userId = c.var.userId;
       const account = await getAccount(store, userId);
       requireActive(account);
+      // Before the PIN is tried: an authorization no transfer could use costs no attempt.
+      const { currency } = countries[account.country];
+      if (input.amount.currency !== currency) {
+        throw unprocessable(
+          'currency_mismatch',
+          `Transfers from this account are in ${currency}.`,
+          'amount.currency',
+        );
+      }
+      if (input.payeeId === userId)
+        throw invalid('recipient_invalid', 'You cannot pay yourself.', 'payeeId');
       const result = await checkAccountPin(services, userId, input.pin);
       if (result !== 'ok') {
         throw new ApiError(

@@ -99,6 +99,17 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('authentication_failed');
 
+    // Authorizations no transfer could use are refused before the PIN is even tried.
+    const gbp = await t.call(alice, 'POST', '/v1/authorizations', {
+      pin: '111999',
+      amount: { value: 4000, currency: 'GBP' },
+      payeeId: bob,
+    });
+    expect(gbp.status).toBe(422);
+    expect(gbp.body.error).toMatchObject({ code: 'currency_mismatch', param: 'amount.currency' });
+    const self = await authorize(alice, alice, 4000, '111999');
+    expect(self.body.error).toMatchObject({ code: 'recipient_invalid', param: 'payeeId' });
+
     const { body: auth } = await authorize(alice, bob, 4000);
     for (const changed of [
       { recipientId: bob, amount: eur(4001) },
