@@ -1,6 +1,10 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOST_ORIGIN, type TestApp, testApp } from './testing/platform.js';
+import { listenHttp } from './testing/sse.js';
 import { openTestStore, type TestStore } from './testing/stores.js';
 
 describe('the HTTP app', () => {
@@ -64,6 +68,23 @@ describe('the HTTP app', () => {
     const res = await t.call(null, 'POST', '/v1/card-tokens', { number: '4'.repeat(20_000) });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('body_too_large');
+  });
+
+  it('logs a client that leaves mid-body as aborted (499), not as a server error', async () => {
+    const http = await listenHttp(t.app);
+    const { port } = new URL(http.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /v1/card-tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 100\r\n\r\n{"a":1}',
+    );
+    await delay(100);
+    socket.destroy();
+    const logged = () => t.logs.filter((line) => line.includes('"event":"request"'));
+    await vi.waitFor(() => expect(logged().at(-1)).toContain('"status":499'));
+    expect(t.logs.join('\n')).not.toContain('"event":"error"');
+    await http.close();
   });
 
   it('allows CORS only for configured origins', async () => {

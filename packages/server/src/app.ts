@@ -127,6 +127,9 @@ export function createApp(options: SettleOptions): SettleApp {
       const body: ErrorBody = { error: { type: 'invalid_request_error', code, message } };
       return c.json(body, status as 400);
     }
+    // The client left before its body arrived: no one to answer, nothing wrong here. 499 is
+    // what proxies log for it.
+    if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
     // Only the error's class and stack: messages of lower layers may quote input.
     log({
       event: 'error',

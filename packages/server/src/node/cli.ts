@@ -7,6 +7,7 @@ import { createVault } from '../crypto/vault.js';
 import { createWebhookWorker } from '../events/webhooks.js';
 import { checkLedger } from '../ledger/check.js';
 import { readDevOutbox } from '../sms.js';
+import { answerClientError } from './client-error.js';
 import { openStore, optionsFromEnv } from './config.js';
 import { loadDevSecrets, mintDevToken } from './dev-keys.js';
 
@@ -56,6 +57,7 @@ async function main(argv: string[]) {
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
         console.log(JSON.stringify({ event: 'listening', url, store: store.dialect }));
       });
+      server.on('clientError', answerClientError);
       const stop = () => {
         // No new connections; live event streams end (their clients resume elsewhere), and
         // each connection closes once its request is answered.

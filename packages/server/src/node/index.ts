@@ -1,5 +1,7 @@
 // Node-only pieces: the two stores and the environment configuration of `settle serve`, and
-// for demos and tools, the dev platform key `settle serve` generates in the data folder.
+// for demos and tools, the dev platform key `settle serve` generates in the data folder; the
+// error-shaped answer to requests Node cannot parse.
+export { answerClientError } from './client-error.js';
 export { openStore, optionsFromEnv } from './config.js';
 export { type DevSecrets, loadDevSecrets, mintDevToken } from './dev-keys.js';
 export { openPgStore } from './pg-store.js';
