@@ -81,6 +81,13 @@ async function main(argv: string[]) {
     case 'token': {
       if (process.env.NODE_ENV === 'production') throw new Error('No dev key in production.');
       if (!arg) throw new Error('Usage: settle token <userId>');
+      if (process.env.SETTLE_PLATFORM_JWKS || process.env.SETTLE_PLATFORM_JWKS_URL) {
+        // On stderr, so `TOKEN=$(settle token alice)` still captures only the token.
+        console.error(
+          'Warning: SETTLE_PLATFORM_JWKS(_URL) is set, so settle serve trusts your platform keys, ' +
+            'not the dev key this token is signed with: sign tokens with your own key instead.',
+        );
+      }
       return console.log(await mintDevToken(await loadDevSecrets(dataDir), arg));
     }
     case 'sms': {

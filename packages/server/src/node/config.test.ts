@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { generateVaultKey } from '../crypto/vault.js';
 import { platformKeys } from '../testing/platform.js';
+import { cli } from '../testing/serve.js';
 import { openTestStore, pgUrl, storeKinds } from '../testing/stores.js';
 import { openStore, optionsFromEnv } from './config.js';
 import { loadDevSecrets, mintDevToken } from './dev-keys.js';
@@ -29,6 +32,18 @@ describe('configuration from the environment', async () => {
     const res = await app.request('/v1/account', { headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     expect((await app.request('/dev/sms')).status).toBe(200);
+  });
+
+  it('settle token warns, on stderr only, when the server trusts other keys than the dev key', async () => {
+    const token = (env: Record<string, string>) =>
+      promisify(execFile)(process.execPath, [cli, 'token', 'alice', '--data', dir], {
+        env: { ...process.env, ...env },
+      });
+    const jwks = JSON.stringify({ keys: [(await platformKeys()).publicJwk] });
+    const own = await token({ SETTLE_PLATFORM_JWKS: jwks });
+    expect(own.stderr).toContain('SETTLE_PLATFORM_JWKS(_URL) is set');
+    expect(own.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect((await token({})).stderr).toBe('');
   });
 
   it('in production, refuses to start without configured keys', async () => {
