@@ -70,6 +70,22 @@ const shot = async (name: string) => {
 const visible = (locator: Locator, timeout?: number) =>
   locator.waitFor({ state: 'visible', ...(timeout ? { timeout } : {}) });
 
+/**
+ * Whether a phone's conversation shows its newest message whole, as a chat does when one
+ * arrives (and keeps doing as bubbles grow or the list gets shorter).
+ */
+const showsNewest = (who: Who) =>
+  expect
+    .poll(() =>
+      phone(who)
+        .getByRole('list', { name: /^Messages / })
+        .evaluate((list) => {
+          const newest = list.lastElementChild?.getBoundingClientRect();
+          return newest ? newest.bottom <= list.getBoundingClientRect().bottom + 1 : false;
+        }),
+    )
+    .toBe(true);
+
 /** A status or label as a person reads it (screen readers also hear it once, politely). */
 const sees = (scope: Locator, text: string) => scope.getByText(text, { exact: true }).first();
 
@@ -141,6 +157,9 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await say('alice', 'Il va pleuvoir demain ?');
     const asks = (who: Who) =>
       phone(who).getByRole('group', { name: 'Let Weather read your messages?' });
+    // The question takes room from the conversation, which still shows the message.
+    await visible(asks('bob'));
+    await showsNewest('bob');
     await asks('alice').getByRole('button', { name: 'Allow' }).click();
     await visible(phone('alice').getByRole('button', { name: /^Tomorrow: / }));
     // Bob says no: the weather provider never sees his messages; the reminder still offers.
@@ -178,6 +197,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     for (const who of ['alice', 'bob'] as const) {
       await visible(sees(resto(who), 'Completed'));
       await visible(resto(who).getByText('€20.00'));
+      await showsNewest(who);
     }
     await shot('payment-live');
   });
@@ -196,7 +216,17 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await request('alice', 'Request money from Bob', { amount: '12', note: 'Café' });
     const coffee = (who: Who) => phone(who).getByRole('listitem').filter({ hasText: 'Café' });
     await coffee('bob').getByRole('button', { name: 'Decline' }).click();
-    for (const who of ['alice', 'bob'] as const) await visible(sees(coffee(who), 'Declined'));
+    for (const who of ['alice', 'bob'] as const) {
+      await visible(sees(coffee(who), 'Declined'));
+      await showsNewest(who);
+    }
+
+    // A suggestion takes room from the conversation, which still shows the message it is about.
+    await say('alice', 'On remet ça ce soir ?');
+    for (const who of ['alice', 'bob'] as const) {
+      await visible(phone(who).getByRole('button', { name: 'Remind me tonight', exact: true }));
+      await showsNewest(who);
+    }
   });
 
   it('splits the Friday dinner three ways in the group, showing who has paid', async () => {
@@ -251,7 +281,10 @@ describe('the demo story', { timeout: 60_000 }, () => {
       .getByRole('listitem')
       .filter({ hasText: 'Chloé: first large transfer to someone new' });
     await flag.getByRole('button', { name: 'Approve' }).click();
-    for (const who of ['chloe', 'alice'] as const) await visible(sees(lyon(who), 'Completed'));
+    for (const who of ['chloe', 'alice'] as const) {
+      await visible(sees(lyon(who), 'Completed'));
+      await showsNewest(who);
+    }
     // Bob is in the group but not in the payment: he sees that it happened, not what it was.
     await visible(phone('bob').getByText('Chloé sent money to Alice.'));
 
@@ -308,5 +341,13 @@ describe('the demo story', { timeout: 60_000 }, () => {
     );
     expect(await style(paid, 'colorScheme')).toBe('dark');
     await shot('french-dark');
+  });
+
+  it('opens on the newest message, on a phone-sized screen too', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await showsNewest('alice');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

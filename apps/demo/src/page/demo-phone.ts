@@ -145,24 +145,52 @@ export class DemoPhone extends LitElement {
     if (changed.has('conversations') && !this.active) this.active = this.conversations[0]?.id ?? '';
   }
 
-  /** Whether the conversation shows its newest message, and should keep doing so. */
-  private atBottom = true;
-  // Bubbles grow when their payment loads or changes: keep the newest message in view.
+  /**
+   * Whether the conversation follows its newest message, as in Messenger: until the user
+   * scrolls up, and again once they are back at the bottom.
+   */
+  private stick = true;
+  private lastTop = 0;
+  private newest?: string;
+  private readonly observed = new WeakSet<Element>();
+  // Bubbles grow as their payment loads or changes, and the consent question takes room from
+  // the list: neither scrolls it, so follow the newest message here.
   private readonly resizes = new ResizeObserver(() => {
-    if (this.atBottom) this.scrollDown();
+    if (this.stick) this.scrollDown();
   });
 
   private scrollDown() {
     const list = this.querySelector('.messages');
-    list?.scrollTo({ top: list.scrollHeight });
+    if (!list) return;
+    list.scrollTop = list.scrollHeight;
+    this.lastTop = list.scrollTop;
   }
 
+  private readonly onScroll = (event: Event) => {
+    const list = event.currentTarget as HTMLElement;
+    const gap = list.scrollHeight - list.scrollTop - list.clientHeight;
+    // Content that grows leaves scrollTop as it was (and the scroll event may come after it
+    // grew): only a smaller scrollTop is the user scrolling up.
+    if (gap < 40) this.stick = true;
+    else if (list.scrollTop < this.lastTop) this.stick = false;
+    this.lastTop = list.scrollTop;
+  };
+
   protected override updated(changed: PropertyValues) {
-    if (changed.has('messages') || changed.has('active') || changed.has('screen')) {
-      this.atBottom = true;
-      this.scrollDown();
+    if (changed.has('active') || changed.has('screen')) this.stick = true;
+    const messages = this.conversation ? (this.messages[this.conversation.id] ?? []) : [];
+    const newest = messages.at(-1);
+    if (newest && newest.id !== this.newest) {
+      // What the user sends themselves always shows.
+      if (newest.authorId === this.person.id) this.stick = true;
+      this.newest = newest.id;
     }
-    for (const item of this.querySelectorAll('.messages > li')) this.resizes.observe(item);
+    if (this.stick) this.scrollDown();
+    for (const item of this.querySelectorAll('.messages, .messages > li')) {
+      if (this.observed.has(item)) continue;
+      this.observed.add(item);
+      this.resizes.observe(item);
+    }
   }
 
   private go(screen: Screen) {
@@ -301,10 +329,7 @@ export class DemoPhone extends LitElement {
       <ol
         class="messages"
         aria-label=${t.messagesIn(this.titleOf(conversation))}
-        @scroll=${(e: Event) => {
-          const list = e.currentTarget as HTMLElement;
-          this.atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-        }}
+        @scroll=${this.onScroll}
       >
         ${messages.length === 0 ? html`<li class="empty">${t.noMessages}</li>` : nothing}
         ${repeat(
