@@ -86,6 +86,10 @@ const showsNewest = (who: Who) =>
     )
     .toBe(true);
 
+/** The assistant's question on a phone before it lets a third party read messages. */
+const asks = (who: Who) =>
+  phone(who).getByRole('group', { name: 'Let Weather read your messages?' });
+
 /** A status or label as a person reads it (screen readers also hear it once, politely). */
 const sees = (scope: Locator, text: string) => scope.getByText(text, { exact: true }).first();
 
@@ -153,28 +157,16 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await enroll('alice', { screenshot: true });
   });
 
-  it('asks before a provider that would read messages off the device first sees one', async () => {
-    await say('alice', 'Il va pleuvoir demain ?');
-    const asks = (who: Who) =>
-      phone(who).getByRole('group', { name: 'Let Weather read your messages?' });
-    // The question takes room from the conversation, which still shows the message.
-    await visible(asks('bob'));
-    await showsNewest('bob');
-    await asks('alice').getByRole('button', { name: 'Allow' }).click();
-    await visible(phone('alice').getByRole('button', { name: /^Tomorrow: / }));
-    // Bob says no: the weather provider never sees his messages; the reminder still offers.
-    await asks('bob').getByRole('button', { name: 'No thanks' }).click();
-    await visible(phone('bob').getByRole('button', { name: 'Remind me tomorrow', exact: true }));
-    expect(
-      await phone('bob')
-        .getByRole('button', { name: /Weather/ })
-        .count(),
-    ).toBe(0);
-  });
-
-  it("offers Alice to send 20 € when Bob writes 'tu me dois 20 € pour le resto', and pays it live on both sides", async () => {
+  it("offers Alice to send 20 € as soon as Bob writes 'tu me dois 20 € pour le resto', and pays it live on both sides", async () => {
     await say('bob', 'tu me dois 20 € pour le resto');
     await visible(phone('alice').getByText('tu me dois 20 € pour le resto'));
+    // A first message: each phone asks whether Weather, a third party, may read messages.
+    // The question takes room from the conversation, which still shows the message.
+    for (const who of ['alice', 'bob'] as const) {
+      await visible(asks(who));
+      await showsNewest(who);
+    }
+    // Only Weather waits for the answer: the money suggestion, made on the device, shows now.
     const chip = phone('alice').getByRole('button', { name: 'Send €20.00', exact: true });
     await visible(chip);
     // Bob's own assistant reads it the other way round: he is owed.
@@ -200,6 +192,21 @@ describe('the demo story', { timeout: 60_000 }, () => {
       await showsNewest(who);
     }
     await shot('payment-live');
+  });
+
+  it('asks before a provider that would read messages off the device first sees one', async () => {
+    // Asked since Bob's first message: Alice says yes, then the weather is offered.
+    await asks('alice').getByRole('button', { name: 'Allow' }).click();
+    await say('alice', 'Il va pleuvoir demain ?');
+    await visible(phone('alice').getByRole('button', { name: /^Tomorrow: / }));
+    // Bob says no: the weather provider never sees his messages; the reminder still offers.
+    await asks('bob').getByRole('button', { name: 'No thanks' }).click();
+    await visible(phone('bob').getByRole('button', { name: 'Remind me tomorrow', exact: true }));
+    expect(
+      await phone('bob')
+        .getByRole('button', { name: /Weather/ })
+        .count(),
+    ).toBe(0);
   });
 
   it('lets Bob pay a request from Alice with his PIN, and decline another', async () => {

@@ -315,6 +315,30 @@ describe('createAssistant: gradual consent for remote providers', () => {
     expect((await consent.load()).providers).toEqual({ weather: 'on' });
   });
 
+  it("shows the other providers' suggestion at once while the question is open", async () => {
+    const weather = remote();
+    const answer = deferred<boolean>();
+    const assistant = make({
+      providers: [weather.provider, moneyProvider({ currency: 'EUR' })],
+      ask: () => answer.promise,
+    });
+    const shown: Suggestion[] = [];
+    assistant.onSuggestion((s) => shown.push(s));
+    const money = await assistant.observe(msg('tu me dois 20 € pour la météo weather'), {
+      ...chat,
+      locale: 'fr-FR',
+    });
+    expect(money).toMatchObject({ kind: 'money', data: { action: 'send' } });
+    expect(shown).toEqual([money]);
+    // The message has had its suggestion: after the yes, the waiting provider is not given it.
+    answer.resolve(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(weather.seen).toEqual([]);
+    expect(shown).toEqual([money]);
+    // A message the others have nothing for waits for the answer, as before.
+    expect(await assistant.observe(msg('weather?'), chat)).toMatchObject({ kind: 'weather' });
+  });
+
   it('never gives a message after a no, nor asks again, on any device', async () => {
     const consent = memoryConsent();
     const weather = remote();

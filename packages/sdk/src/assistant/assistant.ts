@@ -266,21 +266,19 @@ export function createAssistant({
     }
   }
 
-  async function observe(message: AssistantMessage, conversation: AssistantConversation) {
-    const state = stateOf(conversation.id);
-    const index = ++state.count;
-    try {
-      await load();
-    } catch (error) {
-      // Without the user's choices, nothing is shown.
-      onError(error);
-      return null;
-    }
-    if (!open(conversation.id, index)) return null;
-    const results = await Promise.all(
-      providers.map((provider) => run(provider, message, conversation, index)),
+  /** Whether `provider` waits for the user's answer to `ask` before it may see a message. */
+  function waitsForAnswer(provider: AssistantProvider) {
+    return (
+      provider.remote === true &&
+      ask !== undefined &&
+      (view() as AssistantPreferences).providers[provider.id] === undefined
     );
-    if (!open(conversation.id, index)) return null;
+  }
+
+  /** Shows the first suggestion of `results` (in provider order) that the user may see. */
+  function show(conversationId: string, index: number, results: Suggestion[][]): Suggestion | null {
+    if (!open(conversationId, index)) return null;
+    const state = stateOf(conversationId);
     const never = (view() as AssistantPreferences).neverKinds;
     const suggestion = results
       .flat()
@@ -302,6 +300,29 @@ export function createAssistant({
       }
     }
     return suggestion;
+  }
+
+  async function observe(message: AssistantMessage, conversation: AssistantConversation) {
+    const index = ++stateOf(conversation.id).count;
+    try {
+      await load();
+    } catch (error) {
+      // Without the user's choices, nothing is shown.
+      onError(error);
+      return null;
+    }
+    if (!open(conversation.id, index)) return null;
+    const runs = providers.map((provider) => ({
+      waits: waitsForAnswer(provider),
+      result: run(provider, message, conversation, index),
+    }));
+    // A provider waiting for the user's answer holds no other back: theirs shows at once,
+    // and the waiting one's only if they had nothing (and the user says yes).
+    const results = (waits: boolean) =>
+      Promise.all(runs.filter((each) => each.waits === waits).map((each) => each.result));
+    const now = show(conversation.id, index, await results(false));
+    if (now || !runs.some((each) => each.waits)) return now;
+    return show(conversation.id, index, await results(true));
   }
 
   return {
