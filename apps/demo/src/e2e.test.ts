@@ -99,7 +99,7 @@ async function say(who: Who, text: string) {
   await composer.press('Enter');
 }
 
-async function enroll(who: Who, { screenshot = false } = {}) {
+async function enroll(who: Who, { screenshot = false, refusedCardFirst = false } = {}) {
   const person = people[who];
   const it = phone(who);
   await it.getByRole('button', { name: 'Set up payments' }).click();
@@ -109,9 +109,27 @@ async function enroll(who: Who, { screenshot = false } = {}) {
 
   // Card numbers go into Settle's card frame, served from the Settle server's origin.
   const card = it.getByTitle('Card details').contentFrame();
-  await card.getByLabel('Card number').fill('4000 0025 0000 0003');
-  await card.getByLabel('Expiry date (MM/YY)').fill('12/34');
-  await card.getByLabel('Security code (CVC)').fill('123');
+  const number = card.getByLabel('Card number');
+  if (refusedCardFirst) {
+    // The sandbox card Settle refuses when it is attached: no "saved", the reason beside the
+    // fields, and the focus back on the number, the only field to type again.
+    await number.fill('4000 0000 0000 0069');
+    await card.getByLabel('Expiry date (MM/YY)').fill('12/34');
+    await card.getByLabel('Security code (CVC)').fill('123');
+    await card.getByRole('button', { name: 'Save card' }).click();
+    await visible(card.getByRole('alert').getByText('This card has expired.'));
+    expect(await card.getByRole('status').textContent()).toBe('');
+    expect(await number.evaluate((input) => input === input.ownerDocument.activeElement)).toBe(
+      true,
+    );
+    expect(await number.inputValue()).toBe('');
+    expect(await card.getByLabel('Expiry date (MM/YY)').inputValue()).toBe('12/34');
+    await number.fill('4000 0025 0000 0003');
+  } else {
+    await number.fill('4000 0025 0000 0003');
+    await card.getByLabel('Expiry date (MM/YY)').fill('12/34');
+    await card.getByLabel('Security code (CVC)').fill('123');
+  }
   await card.getByRole('button', { name: 'Save card' }).click();
 
   await it.getByLabel('PIN', { exact: true }).fill(PIN);
@@ -240,7 +258,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     for (const who of ['alice', 'bob'] as const) {
       await phone(who).getByRole('tab', { name: 'Friday dinner' }).click();
     }
-    await enroll('chloe');
+    await enroll('chloe', { refusedCardFirst: true });
     await say('chloe', 'Super soirée ! Je fais le partage pour le resto');
     await phone('chloe').getByRole('button', { name: 'No thanks' }).click();
     await phone('chloe').getByRole('button', { name: 'Request money' }).click();

@@ -68,7 +68,11 @@ export function listenToCardFrame(
 export function postToCardFrame(
   frame: HTMLIFrameElement,
   baseUrl: string,
-  message: { type: 'settle:card-submit' } | { type: 'settle:card-theme'; theme: 'light' | 'dark' },
+  message:
+    | { type: 'settle:card-submit' }
+    | { type: 'settle:card-theme'; theme: 'light' | 'dark' }
+    | { type: 'settle:card-saved' }
+    | { type: 'settle:card-not-saved'; message: string; refused: boolean },
 ) {
   frame.contentWindow?.postMessage(message, new URL(baseUrl).origin);
 }

@@ -31,7 +31,8 @@ const loadPhone = () => {
  *
  * @fires settle-enrollment-step - A step is shown: `detail` is `{ step, account }`.
  * @fires settle-enrolled - Payments are set up: `detail.account`.
- * @fires settle-card-error - The card frame refused the card: `detail.code` (never the number).
+ * @fires settle-card-error - The card frame or Settle refused the card: `detail.code` (never
+ * the number).
  * @csspart progress - The list of steps.
  * @csspart step - The current step's form.
  * @csspart heading - The current step's heading.
@@ -440,7 +441,6 @@ export class SettleEnrollment extends SettleElement {
         title=${msg('Card details')}
         src=${src}
       ></iframe>
-      <p class="error" part="error" role="alert">${this.error}</p>
       ${
         this.busy
           ? html`<p aria-busy="true">
@@ -472,9 +472,31 @@ export class SettleEnrollment extends SettleElement {
         // CSSOM, not a style attribute: allowed under a strict style-src.
         frame.style.height = `${height}px`;
       },
-      token: ({ token }) => this.run(() => this.client.account.attachCard({ token })),
+      token: ({ token }) => void this.attachCard(frame, session.baseUrl, token),
       error: (code) => this.emit('settle-card-error', { code }),
     });
+  }
+
+  /**
+   * Attaches the frame's token. The frame says the outcome beside the card fields, so the
+   * person hears "saved" only for a card that was, and a refusal where they type another.
+   */
+  private async attachCard(frame: HTMLIFrameElement, baseUrl: string, token: string) {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const account = await this.client.account.attachCard({ token });
+      postToCardFrame(frame, baseUrl, { type: 'settle:card-saved' });
+      this.session?.setAccount(account);
+    } catch (error) {
+      // 422: the card itself was refused (expired, credit, another country...).
+      const refused = error instanceof SettleApiError && error.status === 422;
+      const message = errorText(error);
+      postToCardFrame(frame, baseUrl, { type: 'settle:card-not-saved', message, refused });
+      if (error instanceof SettleApiError) this.emit('settle-card-error', { code: error.code });
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async reloadFrame() {

@@ -152,6 +152,12 @@ function ofType(list: Message[], type: string): Message[] {
 
 const frame = () => page.frameLocator('iframe[title="Card"]');
 
+/** The id of the element focused in the card frame. */
+const focusedId = () =>
+  frame()
+    .locator('html')
+    .evaluate((html) => html.ownerDocument.activeElement?.id ?? '');
+
 async function openHost(): Promise<void> {
   await page.goto(`${origins.host}/`);
   await expect.poll(async () => ofType(await messages(), 'settle:card-ready')).toHaveLength(1);
@@ -214,9 +220,47 @@ describe('the card frame in Chromium', () => {
     expect(all).not.toContain(PAN);
     expect(all).not.toContain('4000 0025 0000 0003');
     expect(all).not.toContain('"cvc"');
+    expect(ofType(await messages(), 'settle:card-resize').at(0)?.height).toBeGreaterThan(100);
+    // The card is not saved until the host attached its token: nothing says so before.
+    expect(await frame().getByRole('status').textContent()).toBe('');
+    await expect.poll(() => focusedId()).toBe('card-submit');
+
+    await page.evaluate(`window.sendToCard({ type: 'settle:card-saved' })`);
+    await expect.poll(() => frame().getByRole('status').textContent()).toBe('Card saved.');
     expect(await number.inputValue()).toBe('');
     expect(await frame().getByLabel('Security code (CVC)').inputValue()).toBe('');
-    expect(ofType(await messages(), 'settle:card-resize').at(0)?.height).toBeGreaterThan(100);
+  });
+
+  it('says why the host could not attach the card, and takes the focus to a new number', async () => {
+    await openHost();
+    await fillCard('4000000000000077');
+    await frame().getByRole('button', { name: 'Save card' }).click();
+    await expect.poll(async () => ofType(await messages(), 'settle:card-token')).toHaveLength(1);
+    await page.evaluate(
+      `window.sendToCard({ type: 'settle:card-not-saved', message: 'This card has expired.', refused: true })`,
+    );
+    await expect
+      .poll(() => frame().getByRole('alert').textContent())
+      .toBe('This card has expired.');
+    const number = frame().getByLabel('Card number');
+    expect(await number.inputValue()).toBe('');
+    expect(await number.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => focusedId()).toBe('card-number');
+    // Only the number is typed again.
+    expect(await frame().getByLabel('Expiry date (MM/YY)').inputValue()).toBe('12/34');
+    expect(await frame().getByLabel('Security code (CVC)').inputValue()).toBe('123');
+    expect(await frame().getByRole('status').textContent()).toBe('');
+
+    // Not the card but the connection: everything stays, to try again.
+    await number.pressSequentially(PAN);
+    await frame().getByRole('button', { name: 'Save card' }).click();
+    await expect.poll(async () => ofType(await messages(), 'settle:card-token')).toHaveLength(2);
+    await page.evaluate(
+      `window.sendToCard({ type: 'settle:card-not-saved', message: 'Offline.', refused: false })`,
+    );
+    await expect.poll(() => frame().getByRole('alert').textContent()).toBe('Offline.');
+    expect(await number.inputValue()).toBe('4000 0025 0000 0003');
+    expect(await focusedId()).toBe('card-submit');
   });
 
   it('stops a mistyped number in the frame, says why, and tells the host only a code', async () => {

@@ -38,9 +38,6 @@ interface FrameInput extends FrameElement {
 interface FrameForm extends FrameElement {
   requestSubmit(): void;
 }
-interface FrameButton extends FrameElement {
-  disabled: boolean;
-}
 interface FrameWindow extends FrameEventTarget {
   postMessage(message: unknown, targetOrigin: string): void;
 }
@@ -65,8 +62,11 @@ declare const ResizeObserver: new (callback: () => void) => { observe(target: Fr
  * `settle:card-error { code }` (server codes, or `invalid_number`, `invalid_expiry`,
  * `expired_card`, `invalid_cvc`, `network_error` from the frame itself).
  *
- * Messages accepted from the parent: `settle:card-submit` (the chat app's own button) and
- * `settle:card-theme { theme: 'light' | 'dark' }`.
+ * Messages accepted from the parent: `settle:card-submit` (the chat app's own button),
+ * `settle:card-theme { theme: 'light' | 'dark' }`, and the outcome of attaching the token:
+ * `settle:card-saved` (the frame then says so and empties its fields) or
+ * `settle:card-not-saved { message, refused }` (said beside the fields; when `refused`, the
+ * card itself was refused and its number is cleared for another one, expiry and CVC kept).
  *
  * @example
  * // Server side: the frame's script is this function's source, run once.
@@ -82,7 +82,7 @@ export function cardFrameMain(): void {
   const number = byId<FrameInput>('card-number');
   const expiry = byId<FrameInput>('card-expiry');
   const cvc = byId<FrameInput>('card-cvc');
-  const button = byId<FrameButton>('card-submit');
+  const button = byId<FrameElement>('card-submit');
   const alertRegion = byId<FrameElement>('card-error');
   const statusRegion = byId<FrameElement>('card-status');
   if (!form || !number || !expiry || !cvc || !button || !alertRegion || !statusRegion) return;
@@ -253,7 +253,8 @@ export function cardFrameMain(): void {
       return;
     }
     busy = true;
-    button.disabled = true;
+    // Not `disabled`: a disabled button loses the focus, which would fall to the page's body.
+    button.setAttribute('aria-disabled', 'true');
     form.setAttribute('aria-busy', 'true');
     statusRegion.textContent = '';
     try {
@@ -288,10 +289,8 @@ export function cardFrameMain(): void {
             expYear: card.expYear,
           },
         });
-        for (const input of inputs) input.value = '';
+        // Not saved yet: the chat app attaches the token, and the card may still be refused.
         showError('');
-        statusRegion.textContent = text.msgSaved ?? '';
-        reportChange();
         return;
       }
       const error = isRecord(body) && isRecord(body.error) ? body.error : {};
@@ -316,7 +315,7 @@ export function cardFrameMain(): void {
       post({ type: 'settle:card-error', code: 'network_error' });
     } finally {
       busy = false;
-      button.disabled = false;
+      button.removeAttribute('aria-disabled');
       form.removeAttribute('aria-busy');
     }
   });
@@ -331,6 +330,18 @@ export function cardFrameMain(): void {
       form.requestSubmit();
     } else if (data.type === 'settle:card-theme') {
       if (data.theme === 'light' || data.theme === 'dark') root.dataset.theme = data.theme;
+    } else if (data.type === 'settle:card-saved') {
+      for (const input of inputs) input.value = '';
+      showError('');
+      statusRegion.textContent = text.msgSaved ?? '';
+      reportChange();
+    } else if (data.type === 'settle:card-not-saved' && typeof data.message === 'string') {
+      // Another card is needed: its number is typed again, with the focus there.
+      const refused = data.refused === true;
+      if (refused) number.value = '';
+      showError(data.message, refused ? number : undefined);
+      (refused ? number : button).focus();
+      reportChange();
     }
   });
 

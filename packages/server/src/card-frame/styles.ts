@@ -131,7 +131,7 @@ button {
   cursor: pointer;
 }
 
-button:disabled {
+button[aria-disabled="true"] {
   cursor: progress;
   opacity: 0.7;
 }
