@@ -339,7 +339,26 @@ describe('the demo story', { timeout: 60_000 }, () => {
     expect(lines[3]).toContain('To Bob');
     expect(lines[3]).toContain('€20.00');
     await shot('history');
-    await phone('alice').getByRole('button', { name: 'Back to the chat' }).click();
+
+    // A payment of the list takes Alice to its bubble in the chat, with the focus on it: a
+    // request Bob paid, then her share of the split.
+    const focusedItem = (text: string) =>
+      expect
+        .poll(() =>
+          phone('alice')
+            .getByRole('listitem')
+            .filter({ hasText: text })
+            .last()
+            .evaluate((item) => item === item.ownerDocument.activeElement),
+        )
+        .toBe(true);
+    await payments.nth(2).getByRole('button').click();
+    await visible(phone('alice').getByRole('tab', { name: 'Bob', selected: true }));
+    await focusedItem('Concert');
+    await phone('alice').getByRole('button', { name: 'Payment history' }).click();
+    await payments.nth(1).getByRole('button').click();
+    await visible(phone('alice').getByRole('tab', { name: 'Friday dinner', selected: true }));
+    await focusedItem('Resto du vendredi');
   });
 
   it('speaks French and turns dark, the Settle elements with it', async () => {

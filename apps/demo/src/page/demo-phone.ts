@@ -21,7 +21,10 @@ interface OpensDialog extends HTMLElement {
   open(options?: { amount?: number; note?: string }): Promise<void>;
 }
 interface ProviderElement extends HTMLElement {
-  settle?: { account: { secure(): Promise<Account> } };
+  settle?: {
+    account: { secure(): Promise<Account> };
+    requests: { get(id: string): Promise<MoneyRequest> };
+  };
 }
 
 type Screen = 'chat' | 'setup' | 'history' | 'settings';
@@ -335,7 +338,7 @@ export class DemoPhone extends LitElement {
         ${repeat(
           messages,
           (m) => m.id,
-          (m) => html`<li class=${m.authorId === me ? 'mine' : 'theirs'}>
+          (m) => html`<li class=${m.authorId === me ? 'mine' : 'theirs'} data-message=${m.id}>
             ${group && m.authorId !== me ? html`<span class="author">${this.displayName(m.authorId)}</span>` : nothing}
             ${m.text !== undefined ? html`<p class="text">${m.text}</p>` : this.renderPayment(m)}
           </li>`,
@@ -448,8 +451,41 @@ export class DemoPhone extends LitElement {
   private renderHistory() {
     return html`<div class="screen">
       <h3 tabindex="-1">${this.t.history}</h3>
-      <settle-history></settle-history>
+      <settle-history
+        @settle-select=${(e: CustomEvent<{ transfer: Transfer }>) => this.showPayment(e.detail.transfer)}
+      ></settle-history>
     </div>`;
+  }
+
+  /** A payment picked in the history: back to its bubble in the chat, with the focus on it. */
+  private async showPayment(transfer: Transfer) {
+    const provider = this.querySelector<ProviderElement>('settle-provider');
+    // A request paid, alone or as a share of a split, shows as the request's or group's bubble.
+    const request = transfer.requestId
+      ? await provider?.settle?.requests.get(transfer.requestId).catch(() => undefined)
+      : undefined;
+    const ids = [transfer.id, request?.id, request?.groupId].filter(Boolean);
+    const mine = new Set(this.conversations.map((c) => c.id));
+    const message = Object.values(this.messages)
+      .flat()
+      .find(
+        (m) =>
+          mine.has(m.conversationId) &&
+          m.payment &&
+          Object.values(m.payment).some((id) => ids.includes(id)),
+      );
+    if (!message) {
+      this.notice = this.t.notInChat;
+      return;
+    }
+    this.active = message.conversationId;
+    this.screen = 'chat';
+    await this.updateComplete;
+    const item = this.querySelector<HTMLElement>(`[data-message="${message.id}"]`);
+    if (!item) return;
+    item.tabIndex = -1;
+    item.scrollIntoView({ block: 'nearest' });
+    item.focus();
   }
 
   private renderSettings() {
