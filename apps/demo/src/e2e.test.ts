@@ -169,6 +169,8 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await visible(phone('alice').getByRole('tab', { name: 'Bob', selected: true }));
     await visible(phone('bob').getByRole('tab', { name: 'Alice', selected: true }));
     await visible(phone('chloe').getByRole('tab', { name: 'Friday dinner', selected: true }));
+    await visible(phone('chloe').getByRole('list', { name: 'Messages in Friday dinner' }));
+    await visible(phone('alice').getByRole('list', { name: 'Messages with Bob' }));
   });
 
   it('sets up payments for Alice, her SMS code arriving as a notification on her phone', async () => {
@@ -363,8 +365,10 @@ describe('the demo story', { timeout: 60_000 }, () => {
 
   it('speaks French and turns dark, the Settle elements with it', async () => {
     await page.getByLabel('Language').selectOption({ label: 'Français' });
-    const alice = page.getByRole('region', { name: 'Téléphone de Alice' });
+    const alice = page.getByRole('region', { name: 'Téléphone d’Alice' });
     await visible(alice.getByRole('tab', { name: 'Resto du vendredi', selected: true }));
+    await visible(alice.getByRole('list', { name: 'Messages du groupe Resto du vendredi' }));
+    await visible(page.getByRole('region', { name: 'Téléphone de Bob' }));
     await visible(alice.getByRole('button', { name: 'Demander de l’argent' }));
     await visible(alice.getByRole('button', { name: 'Payer Bob' }));
     await visible(sees(alice, 'Effectué'));

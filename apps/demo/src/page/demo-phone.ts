@@ -331,7 +331,7 @@ export class DemoPhone extends LitElement {
     return html`<div class="conversation" role="tabpanel" id="${me}-panel" aria-labelledby="${me}-tab-${conversation.id}">
       <ol
         class="messages"
-        aria-label=${t.messagesIn(this.titleOf(conversation))}
+        aria-label=${t.messagesIn(this.titleOf(conversation), group)}
         @scroll=${this.onScroll}
       >
         ${messages.length === 0 ? html`<li class="empty">${t.noMessages}</li>` : nothing}

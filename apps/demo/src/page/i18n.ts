@@ -11,7 +11,9 @@ const en = {
   phoneNumber: (number: string) => `Mobile ${number}`,
   back: 'Back to the chat',
   conversations: 'Conversations',
-  messagesIn: (title: string) => `Messages with ${title}`,
+  /** The messages of a conversation: with a person, or in a group (`group`). */
+  messagesIn: (title: string, group: boolean) =>
+    group ? `Messages in ${title}` : `Messages with ${title}`,
   noMessages: 'No messages yet. Say hello!',
   message: 'Message',
   send: 'Send',
@@ -59,16 +61,19 @@ const en = {
   freeze: (name: string) => `Freeze ${name}`,
 };
 
+/** French "de" before a name, elided before a vowel: "de Bob", "d’Alice", "d’Émile". */
+const of = (name: string) => (/^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(name) ? `d’${name}` : `de ${name}`);
+
 const fr: typeof en = {
   title: 'Démo Settle',
   tagline: 'Alice, Bob et Chloé vivent en France. Chaque colonne est le téléphone de l’un d’eux.',
   language: 'Langue',
   theme: 'Mode sombre',
-  phoneOf: (name) => `Téléphone de ${name}`,
+  phoneOf: (name) => `Téléphone ${of(name)}`,
   phoneNumber: (number) => `Mobile ${number}`,
   back: 'Retour à la conversation',
   conversations: 'Conversations',
-  messagesIn: (title) => `Messages avec ${title}`,
+  messagesIn: (title, group) => (group ? `Messages du groupe ${title}` : `Messages avec ${title}`),
   noMessages: 'Pas encore de message. Dites bonjour !',
   message: 'Message',
   send: 'Envoyer',
@@ -111,7 +116,7 @@ const fr: typeof en = {
   approve: 'Approuver',
   reject: 'Refuser',
   accounts: 'Comptes',
-  freeze: (name) => `Geler le compte de ${name}`,
+  freeze: (name) => `Geler le compte ${of(name)}`,
 };
 
 export type Strings = typeof en;
