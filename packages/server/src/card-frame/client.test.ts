@@ -106,15 +106,16 @@ window.sendToCard = (message) => {
 `;
 
 /** A page at `origin` embedding the card frame first, then optional sibling frames. */
-function embeddingPage(origin: string, siblings: string[]): string {
-  const query = `parentOrigin=${encodeURIComponent(origin)}&lang=en`;
+function embeddingPage(origin: string, siblings: string[], { lang = 'en', width = 300 } = {}) {
+  const query = `parentOrigin=${encodeURIComponent(origin)}&lang=${lang}`;
   const frameUrl = `${origins.settle}/card-frame?${query}`;
   const siblingFrames = siblings
     .map((src, i) => `<iframe title="Sibling ${i}" src="${src}"></iframe>`)
     .join('');
   return `<!doctype html><html data-settle-origin="${origins.settle}"><head><title>Chat</title>
 <script src="/recorder.js"></script></head>
-<body><iframe title="Card" src="${frameUrl}"></iframe>${siblingFrames}</body></html>`;
+<body><iframe title="Card" src="${frameUrl}" style="width: ${width}px; height: 400px"></iframe>
+${siblingFrames}</body></html>`;
 }
 
 /** The chat app. Its own sibling frame shares its origin but is not the frame's parent. */
@@ -123,6 +124,8 @@ function hostApp(): Hono {
   app.get('/', (c) =>
     c.html(embeddingPage(origins.host, [`${origins.evil}/blank`, `${origins.host}/blank`])),
   );
+  // A phone-sized chat in French, whose labels are the longest.
+  app.get('/narrow-fr', (c) => c.html(embeddingPage(origins.host, [], { lang: 'fr', width: 260 })));
   app.get('/recorder.js', (c) => c.body(recorderJs, 200, { 'content-type': 'text/javascript' }));
   app.get('/blank', (c) => c.html('<!doctype html><title>blank</title>'));
   return app;
@@ -317,6 +320,25 @@ describe('the card frame in Chromium', () => {
     await page.evaluate(`window.sendToCard({ type: 'settle:card-submit' })`);
     await expect.poll(async () => ofType(await messages(), 'settle:card-token')).toHaveLength(1);
     expect(tokenRequests).toHaveLength(1);
+  });
+
+  it("lines up the expiry and CVC fields in French on a phone, on the chat app's background", async () => {
+    await page.goto(`${origins.host}/narrow-fr`);
+    await expect.poll(async () => ofType(await messages(), 'settle:card-ready')).toHaveLength(1);
+    await page.evaluate(`window.sendToCard({ type: 'settle:card-theme', theme: 'dark' })`);
+    const top = (label: string) =>
+      frame()
+        .getByLabel(label)
+        .evaluate((input) => input.getBoundingClientRect().top);
+    const [expiry, cvc] = [
+      await top("Date d'expiration (MM/AA)"),
+      await top('Cryptogramme visuel (CVC)'),
+    ];
+    expect(Math.abs(expiry - cvc)).toBeLessThan(1);
+    const background = frame()
+      .locator('html')
+      .evaluate((html) => html.ownerDocument.defaultView?.getComputedStyle(html).backgroundColor);
+    expect(await background).toBe('rgba(0, 0, 0, 0)');
   });
 
   it('refuses to be framed by an origin missing from frame-ancestors', async () => {

@@ -11,7 +11,6 @@
  */
 export const cardFrameCss = `:root {
   color-scheme: light;
-  --bg: #ffffff;
   --fg: #1c1b1f;
   --muted: #49454f;
   --field-bg: #ffffff;
@@ -26,7 +25,6 @@ export const cardFrameCss = `:root {
 @media (prefers-color-scheme: dark) {
   :root:not([data-theme='light']) {
     color-scheme: dark;
-    --bg: #1c1b1f;
     --fg: #e6e1e5;
     --muted: #cac4d0;
     --field-bg: #2b2930;
@@ -41,7 +39,6 @@ export const cardFrameCss = `:root {
 
 :root[data-theme='dark'] {
   color-scheme: dark;
-  --bg: #1c1b1f;
   --fg: #e6e1e5;
   --muted: #cac4d0;
   --field-bg: #2b2930;
@@ -59,8 +56,10 @@ export const cardFrameCss = `:root {
   box-sizing: border-box;
 }
 
+/* Transparent: the chat app's own background shows through, whatever shade its theme uses
+   (the same color-scheme on both sides keeps Chromium from painting an opaque backdrop). */
 html {
-  background: var(--bg);
+  background: transparent;
   color: var(--fg);
   font: 16px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
   -webkit-text-size-adjust: 100%;
@@ -85,6 +84,9 @@ body {
 
 .field {
   display: grid;
+  /* Side by side, a label may wrap onto more lines than its neighbour's: the inputs line up
+     at the bottom of the row, and the labels sit on them. */
+  align-content: end;
   gap: 4px;
   min-width: 0;
 }
