@@ -30,6 +30,12 @@ describe('errorText', () => {
     );
   });
 
+  it('asks for another PIN when unlocking with the one the account had', () => {
+    expect(errorText(error(InvalidRequestError, 422, 'pin_unchanged', '0'))).to.equal(
+      'Choose a PIN different from your last one.',
+    );
+  });
+
   it('asks to wait a moment for other rate limits, and to retry when the network is down', () => {
     expect(errorText(error(RateLimitError, 429, 'too_many_attempts', '3'))).to.equal(
       'Too many attempts. Wait a moment.',

@@ -65,6 +65,8 @@ function codeText(code: string): string | undefined {
       return msg('Too many cards tried today. Try again tomorrow.');
     case 'pin_too_simple':
       return msg('This PIN is too easy to guess. Avoid repeats and sequences.');
+    case 'pin_unchanged':
+      return msg('Choose a PIN different from your last one.');
     case 'code_incorrect':
       return msg('That code is not right. Check the SMS and try again.');
     case 'code_expired':

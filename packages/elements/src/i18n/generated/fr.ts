@@ -13,6 +13,7 @@
 's012af4ff663a4fa4': `Plus de suggestions dans cette conversation.`,
 's0230dfb6b6c1e011': `Votre carte a été refusée.`,
 's03af9bb76f71d943': str`Vous avez payé ${0} à ${1}.`,
+'s03e2508f01506fd0': `Choisissez un code différent du précédent.`,
 's040c50f1a5683e43': str`Vous avez envoyé ${0} à ${1}.`,
 's0a6bd2583999c878': `Note (facultatif)`,
 's0ed35064b6dd1ba9': `Demande annulée.`,
