@@ -49,12 +49,13 @@ export async function streamEvents(
     try {
       while (again && !closed.signal.aborted) {
         again = false;
-        // A revocation records an event, so it wakes the stream before anything else is sent.
+        const rows = await eventsAfter(store, userId, last, PAGE);
+        // Checked after the read: rows that include anything committed after a revocation
+        // (its own event included) are never sent, even when this pass began before it.
         if (await revoked()) {
           stream.abort();
           return;
         }
-        const rows = await eventsAfter(store, userId, last, PAGE);
         for (const row of rows) {
           if (closed.signal.aborted) return;
           await stream.writeSSE({ id: String(row.seq), event: row.type, data: eventJson(row) });
