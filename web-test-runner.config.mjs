@@ -2,6 +2,7 @@
 // against a real Settle server on another origin (packages/elements/testing/settle-server.mjs).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { cardFrameCommand } from './packages/elements/testing/card-frame-command.mjs';
 import { reactEsmPlugin } from './packages/elements/testing/react-esm.mjs';
 import { settleServerPlugin } from './packages/elements/testing/settle-server.mjs';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
@@ -22,6 +23,7 @@ export default {
     esbuildPlugin({ ts: true, tsconfig: 'packages/elements/tsconfig.json' }),
     settleServerPlugin(),
     reactEsmPlugin(),
+    cardFrameCommand(),
   ],
   browsers: [
     chromeLauncher({

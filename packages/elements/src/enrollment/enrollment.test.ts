@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../provider/define.js';
 import './define.js';
 import {
@@ -58,14 +58,8 @@ async function stepShows(el: SettleEnrollment, title: string) {
 async function typeCard(el: SettleEnrollment, number: string) {
   const frame = inShadow<HTMLIFrameElement>(el, '[part="card-frame"]');
   await until(() => !frame.classList.contains('loading'), 8000, 'the card frame');
-  frame.focus();
-  await sendKeys({ press: 'Tab' });
-  await sendKeys({ type: number });
-  await sendKeys({ press: 'Tab' });
-  await sendKeys({ type: `12${String(new Date().getFullYear() + 3).slice(2)}` });
-  await sendKeys({ press: 'Tab' });
-  await sendKeys({ type: '123' });
-  await sendKeys({ press: 'Enter' });
+  const expiry = `12${String(new Date().getFullYear() + 3).slice(2)}`;
+  await executeServerCommand('fill-card-frame', { number, expiry, cvc: '123' });
 }
 
 describe('settle-enrollment', () => {
