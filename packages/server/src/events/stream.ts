@@ -28,7 +28,7 @@ export async function streamEvents(
     after: number;
     lifetimeMs: number;
     announceStart?: boolean;
-    /** Whether the stream's token was revoked ("secure my account"): checked before each pass. */
+    /** Whether the stream's token was revoked ("secure my account"): checked after each read. */
     revoked?: () => Promise<boolean>;
   },
 ) {

@@ -35,8 +35,8 @@ export function jsonBodyProblem(bytes: Uint8Array): string | undefined {
       onObjectBegin: () => void keys.push(new Set()),
       onObjectEnd: () => void keys.pop(),
       onObjectProperty(key) {
-        const seen = keys.at(-1);
         if (problem) return;
+        const seen = keys.at(-1);
         if (key === '__proto__') problem = '`__proto__` is not allowed as a key.';
         else if (seen?.has(key)) problem = `Duplicate key ${quote(key)}.`;
         else if (LONE.test(key)) problem = LONE_SURROGATE;

@@ -55,6 +55,18 @@ export function requireActive(account: AccountRow | undefined): asserts account 
   }
 }
 
+/** Money leaves an account in its country's currency only. */
+export function requireAccountCurrency(account: { country: Country }, currency: string) {
+  const expected = countries[account.country].currency;
+  if (currency !== expected) {
+    throw unprocessable(
+      'currency_mismatch',
+      `Transfers from this account are in ${expected}.`,
+      'amount.currency',
+    );
+  }
+}
+
 async function exemptionApplies(
   tx: Sql,
   exemption: ScaExemption,
@@ -116,13 +128,7 @@ export async function createTransfer(
     const { value: amount, currency } = input.amount;
     if (input.recipientId === userId)
       throw invalid('recipient_invalid', 'You cannot pay yourself.', 'recipientId');
-    if (currency !== countries[sender.country].currency) {
-      throw unprocessable(
-        'currency_mismatch',
-        `Transfers from this account are in ${countries[sender.country].currency}.`,
-        'amount.currency',
-      );
-    }
+    requireAccountCurrency(sender, currency);
     const recipient = await getAccount(tx, input.recipientId);
     if (recipient?.status === 'frozen') {
       throw unprocessable(

@@ -1,14 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { countries } from '../countries.js';
 import { getAccount } from '../enrollment/accounts.js';
 import { checkAccountPin } from '../enrollment/pin.js';
-import { ApiError, conflict, invalid, notFound, unprocessable } from '../http/errors.js';
+import { ApiError, conflict, invalid, notFound } from '../http/errors.js';
 import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
 import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import { rememberDevice } from '../risk/devices.js';
 import { signAuthorization } from '../sca/authorization.js';
 import type { Services } from '../services.js';
-import { createTransfer, requireActive } from './create.js';
+import { createTransfer, requireAccountCurrency, requireActive } from './create.js';
 import { leaveAwait } from './jobs.js';
 import {
   AuthorizationInput,
@@ -61,14 +60,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       const account = await getAccount(store, userId);
       requireActive(account);
       // Before the PIN is tried: an authorization no transfer could use costs no attempt.
-      const { currency } = countries[account.country];
-      if (input.amount.currency !== currency) {
-        throw unprocessable(
-          'currency_mismatch',
-          `Transfers from this account are in ${currency}.`,
-          'amount.currency',
-        );
-      }
+      requireAccountCurrency(account, input.amount.currency);
       if (input.payeeId === userId)
         throw invalid('recipient_invalid', 'You cannot pay yourself.', 'payeeId');
       const result = await checkAccountPin(services, userId, input.pin);
