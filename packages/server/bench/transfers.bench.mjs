@@ -1,6 +1,7 @@
 // `npm run bench`: authenticated, idempotent transfers on the embedded store under 64
-// connections, against a bare Hono JSON POST on the same machine; then the same with a
-// 200 ms sandbox card network. Prints figures; asserts nothing (see docs/performance.md).
+// connections, against a bare Hono JSON POST on the same machine and the same endpoint
+// writing one row through Settle's store (the floor of any durable write); then transfers
+// with a 200 ms sandbox card network. Prints figures; asserts nothing (docs/performance.md).
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -138,16 +139,24 @@ const sign = (sub) =>
     .setExpirationTime('1h')
     .sign(privateKey);
 
-const bare = await start('bare-hono.mjs');
-const hono = summary(
-  await run(bare.child, {
-    url: `${bare.url}/echo`,
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ recipientId: 'user1', amount: { value: 2000, currency: 'EUR' } }),
-  }),
-);
-bare.child.kill();
+async function echo(script) {
+  const { child, url } = await start(script);
+  try {
+    return summary(
+      await run(child, {
+        url: `${url}/echo`,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ recipientId: 'user1', amount: { value: 2000, currency: 'EUR' } }),
+      }),
+    );
+  } finally {
+    child.kill();
+  }
+}
+
+const hono = await echo('bare-hono.mjs');
+const insert = await echo('durable-insert.mjs');
 const settle = summary(await transfers(0, sign, jwk));
 const slow = summary(await transfers(200, sign, jwk));
 // Each transfer makes two network calls (charge, then payout), each 200 ms.
@@ -159,9 +168,11 @@ console.log(
   `${CONNECTIONS} connections, ${DURATION} s each (${durationFor(200)} s with the 200 ms network), ${USERS} users, node ${process.version}`,
 );
 console.log(line('bare Hono JSON POST', hono));
+console.log(line('bare Hono + one durable insert', insert));
 console.log(line('Settle transfers (sqlite, synced)', settle));
 console.log(line('Settle transfers, 200 ms network', slow));
 console.log(`ratio to bare Hono: ${(settle.rps / hono.rps).toFixed(2)} (target >= 0.5)`);
+console.log(`one durable insert alone: ${(insert.rps / hono.rps).toFixed(2)} of bare Hono`);
 // Steadier than req/s on a shared machine: what each answer cost the server process.
 console.log(`server CPU per transfer: ${(settle.cpu / hono.cpu).toFixed(1)} x a bare Hono request`);
 console.log(
