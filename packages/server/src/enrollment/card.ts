@@ -151,11 +151,20 @@ export async function attachCard(services: Services, account: AccountRow, token:
     );
     if (claimed.changes === 0)
       throw conflict('card_token_used', 'This card token was already used.');
-    await tx.run('UPDATE accounts SET card_id = ?, updated_at = ? WHERE user_id = ?', [
-      row.id,
-      t,
-      account.user_id,
-    ]);
+    // Only onto the account as it was checked: the profile's country may have changed, or the
+    // account been activated, while the network answered (PostgreSQL re-checks this under
+    // the row lock).
+    const attached = await tx.run(
+      `UPDATE accounts SET card_id = ?, updated_at = ?
+       WHERE user_id = ? AND country = ? AND status IN ('new', 'pending_verification')`,
+      [row.id, t, account.user_id, account.country],
+    );
+    if (attached.changes === 0) {
+      throw conflict(
+        'account_changed',
+        'Your account changed while the card was checked: add the card again.',
+      );
+    }
     await recordAccountUpdated(tx, account.user_id, t, services.limits);
   });
 }

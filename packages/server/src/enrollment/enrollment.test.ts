@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enroll, FR_CARD, GB_CARD, type TestApp, testApp } from '../testing/platform.js';
+import { sandboxProcessor } from '../processor/sandbox.js';
+import {
+  enroll,
+  enrollUntilCode,
+  FR_CARD,
+  GB_CARD,
+  nextPhone,
+  type TestApp,
+  testApp,
+} from '../testing/platform.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 
 const nextYear = new Date().getFullYear() + 1;
@@ -228,5 +237,64 @@ describe.each(await storeKinds())('enrollment on the %s store', (kind) => {
       currentPin: '914273',
     });
     expect(ok.status).toBe(200);
+  });
+
+  describe('while the card network checks a card', () => {
+    // Runs once, during the next check: what another request (or process) does meanwhile.
+    let meanwhile: (() => Promise<unknown>) | undefined;
+    let slow: TestApp;
+    beforeAll(async () => {
+      const network = sandboxProcessor({ store: db.store });
+      slow = await testApp(db.store, {
+        processor: {
+          ...network,
+          checkCard: async (card) => {
+            const during = meanwhile;
+            meanwhile = undefined;
+            await during?.();
+            return network.checkCard(card);
+          },
+        },
+      });
+    });
+    const attachWhile = async (userId: string, card: string, during: () => Promise<unknown>) => {
+      const { body } = await slow.call(null, 'POST', '/v1/card-tokens', {
+        number: card,
+        expMonth: 12,
+        expYear: nextYear,
+        cvc: '123',
+      });
+      meanwhile = during;
+      return slow.call(userId, 'POST', '/v1/account/card', { token: body.token });
+    };
+
+    it('does not attach a card checked for a country the profile no longer has', async () => {
+      await slow.call('yann', 'PUT', '/v1/account/profile', {
+        legalName: 'Yann Smith',
+        country: 'GB',
+        phone: '+447400123456',
+      });
+      const res = await attachWhile('yann', GB_CARD, () =>
+        slow.call('yann', 'PUT', '/v1/account/profile', {
+          legalName: 'Yann Smith',
+          country: 'FR',
+          phone: nextPhone(),
+        }),
+      );
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('account_changed');
+      const account = await slow.call('yann', 'GET', '/v1/account');
+      expect(account.body).toMatchObject({ profile: { country: 'FR' }, card: null });
+    });
+
+    it('does not change the card of an account activated meanwhile', async () => {
+      const { code } = await enrollUntilCode(slow, 'zoe', { phone: nextPhone() });
+      const res = await attachWhile('zoe', FR_CARD, () =>
+        slow.call('zoe', 'POST', '/v1/account/verification/check', { code }),
+      );
+      expect(res.status).toBe(409);
+      const account = await slow.call('zoe', 'GET', '/v1/account');
+      expect(account.body).toMatchObject({ status: 'active', card: { last4: '0003' } });
+    });
   });
 });
