@@ -234,12 +234,15 @@ export async function advanceTransfer(
   start: TransferRow | string,
 ): Promise<TransferRow | undefined> {
   let t = typeof start === 'string' ? await getTransfer(services.store, start) : start;
-  for (let i = 0; t && RUNNABLE.has(t.step) && i < 4; i++) {
+  // Each pass applies a step or finds another runner applied it: the bound is never reached
+  // by a transfer that moves (at most charge, payout, refund, each lost once).
+  for (let i = 0; t && RUNNABLE.has(t.step) && i < 8; i++) {
     try {
-      const next = await step(services, t);
-      // Another runner applied this step first: its outcome is in the store.
-      if (!next) return getTransfer(services.store, t.id);
-      t = next;
+      // Another runner (the first request while this one replays it, or the recovery job)
+      // applied this step first: follow the transfer on from its outcome, so that every
+      // answer for one idempotency key shows the same final state. Its network calls repeat
+      // the other runner's keys, which the network answers with the first outcome.
+      t = (await step(services, t)) ?? (await getTransfer(services.store, t.id));
     } catch (error) {
       await scheduleRetry(services, t);
       services.log({

@@ -79,6 +79,21 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
     expect(await sandboxCount(db.store, first.body.id, 'charge')).toBe(1);
   });
 
+  it('answers simultaneous repeats of one Idempotency-Key with the same final transfer', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const body = { recipientId: bob, amount: eur(1200) };
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => t.pay(alice, '/v1/transfers', body, 'same-key')),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+    for (const answer of answers) expect(answer.body).toEqual(answers[0]?.body);
+    expect(answers[0]?.body.status).toBe('completed');
+    const id = answers[0]?.body.id;
+    expect(await sandboxCount(db.store, id, 'charge')).toBe(1);
+    expect(await sandboxCount(db.store, id, 'payout')).toBe(1);
+    await expectBalancedLedger(db.store);
+  });
+
   it('refuses a transfer without an Idempotency-Key', async () => {
     const [alice, bob] = [await user(), await user()];
     const res = await t.call(alice, 'POST', '/v1/transfers', {
