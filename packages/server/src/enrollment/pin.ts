@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hashPin, isTrivialPin, verifyPin } from '../crypto/secrets.js';
-import { invalid } from '../http/errors.js';
+import { invalid, rateLimited } from '../http/errors.js';
 import type { Services } from '../services.js';
 import { recordAccountUpdated } from './accounts.js';
 
@@ -17,10 +18,46 @@ export async function newPinHash(pin: string): Promise<string> {
   return hashPin(pin);
 }
 
+/** Longer than any PIN hash takes: a check that crashed frees its account after this. */
+const CHECK_LEASE_MS = 10_000;
+/** How long a check waits for another one of the same account: 100 x 30 ms. */
+const WAITS = 100;
+const WAIT_MS = 30;
+
+/** Takes the account's one PIN check, waiting for a running one; undefined if it is locked. */
+async function takeCheck(services: Services, userId: string) {
+  const { store, now } = services;
+  for (let waits = 0; ; waits++) {
+    const t = now();
+    const row = await store.get<{ pin_hash: string }>(
+      `UPDATE accounts SET pin_check_until = ?
+       WHERE user_id = ? AND status = 'active' AND pin_failures < ? AND pin_hash IS NOT NULL
+       AND (pin_check_until IS NULL OR pin_check_until <= ?)
+       RETURNING pin_hash`,
+      [t + CHECK_LEASE_MS, userId, MAX_PIN_FAILURES, t],
+    );
+    if (row) return row;
+    const open = await store.get<{ user_id: string }>(
+      `SELECT user_id FROM accounts
+       WHERE user_id = ? AND status = 'active' AND pin_failures < ? AND pin_hash IS NOT NULL`,
+      [userId, MAX_PIN_FAILURES],
+    );
+    if (!open) return undefined;
+    if (waits === WAITS) {
+      throw rateLimited(
+        'pin_check_in_progress',
+        'Another PIN check for this account is still running: try again in a moment.',
+        1,
+      );
+    }
+    await sleep(WAIT_MS);
+  }
+}
+
 /**
- * Checks the PIN of an active account. The attempt is counted before the slow hash is
- * compared, so concurrent guesses cannot exceed the limit; the 5th failure in a row locks
- * the account, and a success resets the count.
+ * Checks the PIN of an active account. Checks of one account run one at a time (others
+ * wait their turn), so concurrent guesses cannot exceed the limit and every outcome counts
+ * exactly: the 5th failure in a row locks the account, a success resets the count.
  */
 export async function checkAccountPin(
   services: Services,
@@ -28,18 +65,21 @@ export async function checkAccountPin(
   pin: string,
 ): Promise<'ok' | 'wrong' | 'locked'> {
   const { store, now } = services;
-  const row = await store.get<{ pin_hash: string }>(
-    `UPDATE accounts SET pin_failures = pin_failures + 1, updated_at = ?
-     WHERE user_id = ? AND status = 'active' AND pin_failures < ? AND pin_hash IS NOT NULL
-     RETURNING pin_hash`,
-    [now(), userId, MAX_PIN_FAILURES],
-  );
+  const row = await takeCheck(services, userId);
   if (!row) return 'locked';
   if (await verifyPin(pin, row.pin_hash)) {
-    await store.run('UPDATE accounts SET pin_failures = 0 WHERE user_id = ?', [userId]);
+    await store.run(
+      'UPDATE accounts SET pin_failures = 0, pin_check_until = NULL WHERE user_id = ?',
+      [userId],
+    );
     return 'ok';
   }
   const locked = await store.transaction(async (tx) => {
+    await tx.run(
+      `UPDATE accounts SET pin_failures = pin_failures + 1, pin_check_until = NULL, updated_at = ?
+       WHERE user_id = ?`,
+      [now(), userId],
+    );
     const result = await tx.run(
       `UPDATE accounts SET status = 'locked', updated_at = ?
        WHERE user_id = ? AND status = 'active' AND pin_failures >= ?`,

@@ -139,6 +139,51 @@ describe.each(await storeKinds())('SMS codes and PINs on the %s store', (kind) =
     expect(changed.status).toBe(200);
   });
 
+  const authorize = (userId: string, payeeId: string, pin: string) =>
+    t.call(userId, 'POST', '/v1/authorizations', {
+      pin,
+      amount: { value: 5000, currency: 'EUR' },
+      payeeId,
+    });
+
+  it('counts simultaneous PIN checks one by one: right ones pass, a wrong one among them does not lock', async () => {
+    await enroll(t, 'u7', { phone: '+33610000007' });
+    await enroll(t, 'u8', { phone: '+33610000008' });
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () => authorize('u7', 'u8', '914273')),
+      authorize('u7', 'u8', '111333'),
+    ]);
+    expect(answers.slice(0, 8).map((a) => a.status)).toEqual(Array(8).fill(201));
+    expect(answers[8]?.body.error.code).toBe('authentication_failed');
+    expect((await t.call('u7', 'GET', '/v1/account')).body.status).toBe('active');
+  });
+
+  it('gives no more than 5 tries to simultaneous wrong PINs', async () => {
+    await enroll(t, 'u9', { phone: '+33610000009' });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => authorize('u9', 'u8', `1113${30 + i}`)),
+    );
+    const codes = answers.map((a) => a.body.error.code);
+    expect(codes.filter((c) => c === 'authentication_failed')).toHaveLength(4);
+    expect(codes.filter((c) => c === 'account_locked')).toHaveLength(8);
+    expect((await t.call('u9', 'GET', '/v1/account')).body.status).toBe('locked');
+  });
+
+  it('frees the PIN check of a server that crashed during it once its lease ends', async () => {
+    await enroll(t, 'u10', { phone: '+33610000010' });
+    // As a check that crashed before its outcome leaves it.
+    await db.store.run('UPDATE accounts SET pin_check_until = ? WHERE user_id = ?', [
+      t.clock.now + 10_000,
+      'u10',
+    ]);
+    const busy = await authorize('u10', 'u8', '914273');
+    expect(busy.status).toBe(429);
+    expect(busy.body.error.code).toBe('pin_check_in_progress');
+    expect(busy.headers.get('retry-after')).toBe('1');
+    t.clock.now += 10_000;
+    expect((await authorize('u10', 'u8', '914273')).status).toBe(201);
+  });
+
   it('resets the count of wrong PINs after a right one', async () => {
     await enroll(t, 'u6', { phone: '+33610000006' });
     for (let round = 0; round < 2; round++) {

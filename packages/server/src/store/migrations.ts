@@ -266,6 +266,15 @@ export const migrations: Migration[] = [
       'DROP INDEX transfers_step',
     ],
   },
+  {
+    version: 7,
+    name: 'pin_check_lease',
+    statements: [
+      // One PIN check at a time per account (enrollment/pin.ts): until when the running one
+      // holds it, so that a check that crashed frees the account by itself.
+      'ALTER TABLE accounts ADD COLUMN pin_check_until BIGINT',
+    ],
+  },
 ];
 
 /** Applies pending migrations inside the caller's transaction; returns the versions applied. */
