@@ -239,6 +239,34 @@ describe.each(await storeKinds())('enrollment on the %s store', (kind) => {
     expect(ok.status).toBe(200);
   });
 
+  it('never activates an account whose profile changed while its SMS code was checked', async () => {
+    let gbPhone = 7_400_200_000;
+    for (let round = 0; round < 30; round++) {
+      const userId = `${kind}-race-${round}`;
+      const { code } = await enrollUntilCode(t, userId, { phone: nextPhone() });
+      const [check, moved] = await Promise.all([
+        t.call(userId, 'POST', '/v1/account/verification/check', { code }),
+        t.call(userId, 'PUT', '/v1/account/profile', {
+          legalName: 'Alice Martin',
+          country: 'GB',
+          phone: `+44${++gbPhone}`,
+        }),
+      ]);
+      const { body } = await t.call(userId, 'GET', '/v1/account');
+      // Either the code won (active in France, with its card; the move came too late) or the
+      // move did (in Britain, without the French card, not active).
+      if (body.status === 'active') {
+        expect(check.status).toBe(200);
+        expect(moved.status).toBe(409);
+        expect(body).toMatchObject({ profile: { country: 'FR' }, card: { last4: '0003' } });
+      } else {
+        expect(moved.status).toBe(200);
+        expect([400, 409]).toContain(check.status);
+        expect(body).toMatchObject({ profile: { country: 'GB' }, card: null });
+      }
+    }
+  });
+
   describe('while the card network checks a card', () => {
     // Runs once, during the next check: what another request (or process) does meanwhile.
     let meanwhile: (() => Promise<unknown>) | undefined;

@@ -84,13 +84,16 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       await store.transaction(async (tx) => {
         const account = await ensureAccount(tx, userId, now());
         requireStatus(account, ['new', 'pending_verification']);
-        // A card from another country no longer fits the profile.
-        const keepCard = account.country === null || account.country === input.country;
-        await tx.run(
-          `UPDATE accounts SET legal_name = ?, country = ?, phone = ?, card_id = ?, updated_at = ?
-           WHERE user_id = ?`,
-          [input.legalName, input.country, phone, keepCard ? account.card_id : null, now(), userId],
+        // A card from another country no longer fits the profile. Decided on the row as it
+        // is when written, which may have been activated since it was read (PostgreSQL).
+        const updated = await tx.run(
+          `UPDATE accounts SET legal_name = ?, phone = ?, updated_at = ?,
+             card_id = CASE WHEN country IS NULL OR country = ? THEN card_id ELSE NULL END,
+             country = ?
+           WHERE user_id = ? AND status IN ('new', 'pending_verification')`,
+          [input.legalName, phone, now(), input.country, input.country, userId],
         );
+        if (updated.changes === 0) throw accountChanged();
         await recordAccountUpdated(tx, userId, now(), services.limits);
       });
       return c.json(await view(userId), 200);
@@ -208,11 +211,15 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
         requireStatus(account, ['pending_verification']);
         const outcome = await checkCode(tx, services, userId, account.phone as string, code);
         if (outcome === 'ok') {
-          await tx.run(
+          // Only the account whose phone got this code, still complete: a profile change may
+          // have committed since it was read (PostgreSQL). Throwing keeps the code unused.
+          const activated = await tx.run(
             `UPDATE accounts SET status = 'active', verified_at = ?, pin_failures = 0, updated_at = ?
-             WHERE user_id = ?`,
-            [now(), now(), userId],
+             WHERE user_id = ? AND status = 'pending_verification' AND phone = ?
+             AND card_id IS NOT NULL AND pin_hash IS NOT NULL`,
+            [now(), now(), userId, account.phone],
           );
+          if (activated.changes === 0) throw accountChanged();
           await recordAccountUpdated(tx, userId, now(), services.limits);
         }
         return outcome;
@@ -285,6 +292,9 @@ export function cardTokenRoutes(app: OpenAPIHono, services: Services) {
     async (c) => c.json(await tokenizeCard(services, c.req.valid('json')), 201),
   );
 }
+
+const accountChanged = () =>
+  conflict('account_changed', 'Your account changed meanwhile: check it and try again.');
 
 const codeRejected = (result: 'wrong' | 'expired') =>
   result === 'wrong'
