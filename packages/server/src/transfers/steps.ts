@@ -237,20 +237,21 @@ export async function advanceTransfer(
   // Each pass applies a step or finds another runner applied it: the bound is never reached
   // by a transfer that moves (at most charge, payout, refund, each lost once).
   for (let i = 0; t && RUNNABLE.has(t.step) && i < 8; i++) {
+    const current: TransferRow = t;
     try {
       // Another runner (the first request while this one replays it, or the recovery job)
       // applied this step first: follow the transfer on from its outcome, so that every
       // answer for one idempotency key shows the same final state. Its network calls repeat
       // the other runner's keys, which the network answers with the first outcome.
-      t = (await step(services, t)) ?? (await getTransfer(services.store, t.id));
+      t = (await step(services, current)) ?? (await getTransfer(services.store, current.id));
     } catch (error) {
-      await scheduleRetry(services, t);
+      await scheduleRetry(services, current);
       services.log({
         event: 'transfer.step_failed',
-        transferId: t.id,
+        transferId: current.id,
         error: (error as Error).name,
       });
-      return getTransfer(services.store, t.id);
+      return getTransfer(services.store, current.id);
     }
   }
   return t;
