@@ -72,7 +72,13 @@ const packageBuild = (dir) => {
 const minify = {
   name: 'minify',
   async renderChunk(code) {
-    const result = await transform(code, { minify: true, format: 'esm', target: 'es2022' });
+    const result = await transform(code, {
+      minify: true,
+      format: 'esm',
+      target: 'es2022',
+      // Once each, at the end, rather than before each module of Lit that carries one.
+      legalComments: 'eof',
+    });
     // Whitespace inside template literals is left alone: esbuild writes some string escapes
     // as the characters themselves there (Lit's attribute regex holds a space, a tab and a
     // line break), so collapsing it would break Lit's bindings.

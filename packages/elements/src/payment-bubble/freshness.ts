@@ -1,5 +1,5 @@
 /** States a transfer or request never leaves. */
-const FINAL = new Set(['completed', 'failed', 'canceled', 'paid', 'declined']);
+export const FINAL = new Set(['completed', 'failed', 'canceled', 'paid', 'declined']);
 
 /**
  * Whether `next` is a later state of the same object than `current`. The event stream starts by

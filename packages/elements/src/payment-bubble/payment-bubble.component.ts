@@ -14,9 +14,11 @@ import { showDialog } from '../shared/dialog.js';
 import { errorText, failureText } from '../shared/error-text.js';
 import { SettleElement } from '../shared/settle-element.js';
 import { controlStyles, dialogStyles, themeStyles } from '../shared/styles.js';
-import { isNewer } from './freshness.js';
+import { FINAL, isNewer } from './freshness.js';
 
 type Load = 'idle' | 'loading' | 'ready' | 'error';
+/** What the bubble reads of an event: its type and object. */
+type Update<E = SettleEvent> = E extends SettleEvent ? Pick<E, 'type' | 'data'> : never;
 const MISSING = Symbol('missing');
 
 /**
@@ -143,6 +145,8 @@ export class SettlePaymentBubble extends SettleElement {
   private payKey?: string;
   private seenClient?: unknown;
   private hadAccount = false;
+  /** The copy given as `transfer` or `request` whose state was read again from the server. */
+  private checked?: string;
 
   private get me() {
     return this.session?.account?.userId;
@@ -192,6 +196,16 @@ export class SettlePaymentBubble extends SettleElement {
       } else if (groupId) {
         const page = await client.requests.list({ groupId, limit: 100 });
         this.requests = [...page.data].sort((a, b) => a.payerId.localeCompare(b.payerId));
+      } else if (known && !FINAL.has(known.status) && this.checked !== known.id) {
+        // A copy given in passing (an event replayed before the bubble listened, one kept with
+        // the message) may be older than the changes the stream has already delivered: read
+        // it once, and show it as any update.
+        this.checked = known.id;
+        this.onEvent(
+          this.transfer
+            ? { type: 'transfer.updated', data: await client.transfers.get(known.id) }
+            : { type: 'request.updated', data: await client.requests.get(known.id) },
+        );
       }
       // An empty group is as good as missing.
       this.load = this.transfer || this.requests.length > 0 ? 'ready' : 'error';
@@ -202,7 +216,7 @@ export class SettlePaymentBubble extends SettleElement {
     }
   }
 
-  private onEvent(event: SettleEvent) {
+  private onEvent(event: Update) {
     if (event.type === 'transfer.updated') {
       const next = event.data;
       const shown = this.transfer;

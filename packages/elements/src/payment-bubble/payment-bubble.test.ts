@@ -1,5 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { MoneyRequest, Transfer } from '@settle/sdk';
+import '../history/define.js';
 import '../provider/define.js';
 import './define.js';
 import type { SettlePinPrompt } from '../pin-prompt/pin-prompt.component.js';
@@ -210,6 +211,42 @@ describe('settle-payment-bubble', () => {
     );
     await until(() => text(el).includes('1 of 2 paid'), 5000, 'one paid');
     expect(textOf(inShadow(el, '[part="payers"]'))).to.contain('Bob · €10.00 Paid');
+  });
+
+  it('catches up with copies older than what the stream already delivered', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    // The page's stream is open and past the changes below before the bubbles come.
+    const provider = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      token-url=${tokenUrl(alice as string)}
+    >
+      <settle-history></settle-history>
+    </settle-provider>`);
+    const history = provider.querySelector('settle-history') as HTMLElement;
+    await until(() => history.shadowRoot?.querySelector('[part="empty"]'));
+    const sdk = await sdkFor(alice as string);
+    const transfer = await sdk.transfers.create({ recipientId: bob as string, amount: eur(900) });
+    const { data } = await (await sdkFor(bob as string)).requests.create({
+      payers: [{ userId: alice as string, amount: eur(600) }],
+    });
+    const request = data[0] as MoneyRequest;
+    await sdk.requests.pay(request);
+    const items = () => [...(history.shadowRoot?.querySelectorAll('[part="item"]') ?? [])];
+    await until(
+      () => items().length === 2 && !items().some((li) => textOf(li).includes('Pending')),
+    );
+
+    // Copies an app kept from an earlier event: the payment pending, the request open.
+    const sent = document.createElement('settle-payment-bubble');
+    sent.transfer = { ...transfer, status: 'pending', updatedAt: transfer.createdAt };
+    const asked = document.createElement('settle-payment-bubble');
+    asked.request = request;
+    provider.append(sent, asked);
+    const shown = (el: SettlePaymentBubble) =>
+      el.shadowRoot?.querySelector('[part="status"]') ? status(el) : '';
+    await until(() => shown(sent) === 'Completed', 5000, 'the payment completed');
+    await until(() => shown(asked) === 'Paid', 5000, 'the request paid');
+    expect(asked.shadowRoot?.querySelector('[part="pay"]')).to.equal(null);
   });
 
   it('says when a payment cannot be found', async () => {
