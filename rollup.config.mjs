@@ -14,10 +14,10 @@ const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:
 /** `./dist/a/b.js` -> `a/b`, the entry name that lands at dist/a/b.js. */
 const entryName = (distPath) => distPath.replace(/^\.\/dist\//, '').replace(/\.js$/, '');
 
-/** `bin/settle.js` holds `import '../dist/node/cli.js'`: that module is an entry too. */
+/** `bin/settle.js` holds `import('../dist/node/cli.js')`: that module is an entry too. */
 const binTargets = (dir, pkg) =>
   Object.values(pkg.bin ?? {}).flatMap((bin) =>
-    [...readFileSync(`${dir}/${bin}`, 'utf8').matchAll(/import '\.\.(\/dist\/[^']+)'/g)].map(
+    [...readFileSync(`${dir}/${bin}`, 'utf8').matchAll(/import\(?'\.\.(\/dist\/[^']+)'/g)].map(
       (m) => `.${m[1]}`,
     ),
   );

@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '../../bin/settle.js');
+/** `settle --help` on a Node.js that says it is `version` (a preload changes what the shim reads). */
+const helpOn = (version: string) =>
+  promisify(execFile)(process.execPath, [
+    `--import=data:text/javascript,Object.defineProperty(process.versions,'node',{value:'${version}'})`,
+    bin,
+    '--help',
+  ]);
+
+it('says which Node.js it needs on one whose node:sqlite needs a flag', async () => {
+  await expect(helpOn('22.12.0')).rejects.toMatchObject({
+    code: 1,
+    stderr: 'settle needs Node.js 22.13 or later; this is Node.js 22.12.0.\n',
+  });
+});
+
+it('runs from Node.js 22.13', async () => {
+  const { stdout } = await helpOn('22.13.0');
+  expect(stdout).toContain('Usage: settle <command>');
+});
