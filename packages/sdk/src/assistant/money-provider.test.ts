@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { createAssistant, isMoneySuggestion, memoryConsent, moneyProvider } from './index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  createAssistant,
+  isMoneySuggestion,
+  type MoneySuggestionData,
+  memoryConsent,
+  moneyProvider,
+} from './index.js';
 
 const oneToOne = { id: 'c1', participants: ['alice', 'bob'], locale: 'fr-FR' };
 const group = { id: 'g1', participants: ['alice', 'bob', 'carol'], locale: 'en-US' };
@@ -26,6 +32,10 @@ describe('the money provider', () => {
       data: { action: 'send', amount: { value: 2000, currency: 'EUR' }, counterpart: 'alice' },
     });
     expect(suggestion && isMoneySuggestion(suggestion)).toBe(true);
+    // Narrowed, its data needs no check: `const { action, amount } = suggestion.data`.
+    if (suggestion && isMoneySuggestion(suggestion)) {
+      expectTypeOf(suggestion.data).toEqualTypeOf<MoneySuggestionData>();
+    }
   });
 
   it('offers to request what the other person owes', async () => {

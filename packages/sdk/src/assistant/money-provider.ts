@@ -12,7 +12,11 @@ export interface MoneySuggestionData {
   counterpart?: string;
 }
 
-export type MoneySuggestion = Suggestion<MoneySuggestionData> & { kind: 'money' };
+/** Always with its data: what to open, and for how much. */
+export type MoneySuggestion = Suggestion<MoneySuggestionData> & {
+  kind: 'money';
+  data: MoneySuggestionData;
+};
 
 /** Narrows a suggestion to a money one. */
 export const isMoneySuggestion = (suggestion: Suggestion): suggestion is MoneySuggestion =>
