@@ -1,6 +1,7 @@
 // What a project that installs one of our packages from npm gets: only the package's declared
 // dependencies. A built file importing anything else works in this monorepo (hoisted
 // node_modules) and breaks for every user, which publint and attw do not check.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -55,6 +56,20 @@ describe('published packages', () => {
         }
       }
       expect([...undeclared]).toEqual([]);
+    });
+
+    it(`${dir} ships its README and the license its package.json names`, () => {
+      const [packed] = JSON.parse(
+        execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+          cwd: join(root, dir),
+          encoding: 'utf8',
+        }),
+      );
+      const paths = packed.files.map((file: { path: string }) => file.path);
+      expect(paths).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
+      const license = readFileSync(join(root, dir, 'LICENSE'), 'utf8');
+      expect(license).toMatch(/^MIT License/);
+      expect(JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).license).toBe('MIT');
     });
   }
 });

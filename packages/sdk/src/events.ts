@@ -15,21 +15,22 @@ export type EventHandler = (event: SettleEvent, meta: { lastEventId: string | un
 export interface SubscribeOptions {
   /**
    * Resume after this event id (the `lastEventId` a handler was given, kept from an
-   * earlier page load): the events the server kept since are delivered first.
+   * earlier page load): the events the server kept since are delivered first. Undefined
+   * (as `storage.getItem(key) || undefined` gives) starts afresh.
    */
-  lastEventId?: string;
+  lastEventId?: string | undefined;
   /** Called each time the stream is connected, first time and after each reconnection. */
-  onOpen?: () => void;
+  onOpen?: (() => void) | undefined;
   /**
    * Called with each problem. The subscription reconnects after connection errors, 5xx
    * and 429; it stops after other errors (`fatal` is then true).
    */
-  onError?: (error: SettleError, fatal: boolean) => void;
+  onError?: ((error: SettleError, fatal: boolean) => void) | undefined;
   /**
    * Reconnect when nothing, not even a keep-alive, arrived for this many milliseconds:
    * the connection died without closing. The server sends a keep-alive every 15 s.
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
 }
 
 /** The reconnection delay never grows past this. */
