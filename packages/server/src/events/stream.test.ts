@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '../http/errors.js';
 import { readDevOutbox } from '../sms.js';
+import type { SqlValue } from '../store/store.js';
 import {
   enroll,
   FR_CARD,
@@ -287,6 +288,57 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
       await until(() => listening === 1);
       events.close();
       await until(() => listening === 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('frees the place of a client that left while its stream was starting', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = false;
+    const store = {
+      ...db.store,
+      async all<T>(sql: string, params?: SqlValue[]) {
+        // Holds the first look for where a stream without Last-Event-ID starts.
+        if (!held && sql.includes('ORDER BY seq DESC')) {
+          held = true;
+          await gate;
+        }
+        return db.store.all<T>(sql, params);
+      },
+    };
+    const slow = await testApp(store);
+    const server = await listenHttp(slow.app);
+    try {
+      const token = await mintToken(slow.keys, 'ugo', { iat: Math.floor(slow.clock.now / 1000) });
+      const leaving = new AbortController();
+      const res = fetch(`${server.url}/v1/events`, {
+        headers: { Authorization: `Bearer ${token}` },
+        signal: leaving.signal,
+      }).catch(() => undefined);
+      await until(() => held);
+      leaving.abort();
+      await res;
+      // Time for the server to see the connection close, then let the stream start.
+      await new Promise((r) => setTimeout(r, 100));
+      release();
+      const streams = await Promise.all(
+        Array.from({ length: STREAMS_PER_USER - 1 }, () =>
+          connect('ugo', {}, { t: slow, http: server }),
+        ),
+      );
+      // The last place comes back once that stream has ended (at once, not at the token's expiry).
+      let last = await openEvents(`${server.url}/v1/events`, token);
+      for (let i = 0; i < 100 && last.status === 429; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        last = await openEvents(`${server.url}/v1/events`, token);
+      }
+      expect(last.status).toBe(200);
+      last.messages?.close();
+      for (const events of streams) events.close();
     } finally {
       await server.close();
     }

@@ -35,6 +35,9 @@ export async function streamEvents(
   const { store, events, log } = services;
   const closed = new AbortController();
   stream.onAbort(() => closed.abort());
+  // Listeners only hear aborts to come: a client that left while the stream was starting
+  // would otherwise hold one of the user's places until the token expires.
+  if (stream.aborted) closed.abort();
   let last = after;
   let again = false;
   let running = false;
