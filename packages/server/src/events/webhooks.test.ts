@@ -181,6 +181,42 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
     }
   });
 
+  it('keeps sending other events while one delivery hangs', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let hanging = false;
+    const slow = await record(['ana'], { n: 5 });
+    const running = createWebhookWorker({
+      store: db.store,
+      webhooks: { url: platform.url, secret },
+      now: () => clock.now,
+      pollMs: 60_000,
+      // The receiver takes its time over this one message (up to the 10 s timeout).
+      fetch: async (url, init) => {
+        if (new Headers(init?.headers).get('webhook-id') === slow) {
+          hanging = true;
+          await gate;
+        }
+        return fetch(url, init);
+      },
+    });
+    running.start();
+    try {
+      for (let i = 0; i < 100 && !hanging; i++) await new Promise((r) => setTimeout(r, 10));
+      const id = await record(['ben'], { n: 6 });
+      for (let i = 0; i < 100 && platform.received.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(platform.received.map((r) => r.headers['webhook-id'])).toEqual([id]);
+    } finally {
+      release();
+      await running.stop();
+    }
+    expect(platform.received.map((r) => r.headers['webhook-id'])).toContain(slow);
+  });
+
   it('without a webhook URL, sends nothing and closes the messages', async () => {
     const id = await record(['ana'], { n: 4 });
     const off = createWebhookWorker({ store: db.store, now: () => clock.now });

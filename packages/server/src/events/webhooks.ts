@@ -118,7 +118,8 @@ export function createWebhookWorker({
     });
   }
 
-  async function deliverDue(): Promise<number> {
+  /** Claims up to `limit` due messages and starts their attempts, without waiting for them. */
+  async function claimDue(limit: number): Promise<Promise<void>[]> {
     const t = now();
     if (t - lastPrune > 3_600_000) {
       lastPrune = t;
@@ -133,13 +134,13 @@ export function createWebhookWorker({
          WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?`,
         [t, t],
       );
-      return 0;
+      return [];
     }
     const due = await store.all<OutboxRow>(
       `SELECT id, payload, next_attempt_at FROM webhook_outbox
        WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
        ORDER BY next_attempt_at LIMIT ?`,
-      [t, BATCH],
+      [t, limit],
     );
     const lease = t + LEASE_MS;
     const claimed = await Promise.all(
@@ -150,12 +151,16 @@ export function createWebhookWorker({
            RETURNING attempts`,
           [lease, row.id, row.next_attempt_at],
         );
-        if (!won) return false;
-        await attempt(target, row, lease, Number(won.attempts));
-        return true;
+        return won && { row, attempts: Number(won.attempts) };
       }),
     );
-    return claimed.filter(Boolean).length;
+    return claimed.flatMap((won) => (won ? [attempt(target, won.row, lease, won.attempts)] : []));
+  }
+
+  async function deliverDue(): Promise<number> {
+    const attempts = await claimDue(BATCH);
+    await Promise.all(attempts);
+    return attempts.length;
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -164,16 +169,32 @@ export function createWebhookWorker({
   let busy = false;
   let again = false;
   let stopped = true;
+  // Attempts under way, at most BATCH: a receiver slow to answer one message holds up that
+  // message only, not the ones committed after it.
+  const inFlight = new Set<Promise<void>>();
 
   // One pass at a time; a kick during a pass asks for another. `busy` is cleared in the
-  // same step as the last look at `again`, so no kick falls between the two.
+  // same step as the last look at `again`, so no kick falls between the two. When every
+  // place is taken, `again` stays set and the next attempt to end kicks.
   const pass = async () => {
     try {
       while (again && !stopped) {
+        const room = BATCH - inFlight.size;
+        if (room === 0) break;
         again = false;
         clearTimeout(timer);
         try {
-          if ((await deliverDue()) === BATCH) again = true;
+          const started = await claimDue(room);
+          for (const attempt of started) {
+            const tracked = attempt
+              .catch((error: Error) => log({ event: 'webhook.worker_failed', error: error.name }))
+              .finally(() => {
+                inFlight.delete(tracked);
+                if (again) kick();
+              });
+            inFlight.add(tracked);
+          }
+          if (started.length === room) again = true;
         } catch (error) {
           log({ event: 'webhook.worker_failed', error: (error as Error).name });
         }
@@ -203,6 +224,7 @@ export function createWebhookWorker({
       stopped = true;
       clearTimeout(timer);
       await running;
+      await Promise.all(inFlight);
       await (await unlisten?.catch(() => undefined))?.();
       unlisten = undefined;
     },
