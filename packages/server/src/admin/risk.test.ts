@@ -282,6 +282,19 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     });
     expect(auth.status).toBe(201);
   });
+
+  it('secures an account not enrolled yet: a stolen token cannot go on to collect its money', async () => {
+    const me = `${kind}-secure-new`;
+    const oldToken = await mintToken(t.keys, me, { iat: Math.floor(t.clock.now / 1000) });
+    t.clock.now += 1000;
+    const secured = await t.call(me, 'POST', '/v1/account/secure');
+    expect(secured.status).toBe(200);
+    const stale = await t.app.request('/v1/account', {
+      headers: { Authorization: `Bearer ${oldToken}` },
+    });
+    expect(stale.status).toBe(401);
+  });
+
   it('asks for the PIN on the first payment from a new device', async () => {
     const [alice, bob] = [await user(), await user()];
     const phone = { 'Settle-Device': 'phone-0a1b2c3d' };

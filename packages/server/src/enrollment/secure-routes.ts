@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { forbidden } from '../http/errors.js';
 import { commonErrors, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
-import { accountView, getAccount, recordAccountUpdated } from './accounts.js';
+import { accountView, ensureAccount, getAccount, recordAccountUpdated } from './accounts.js';
 import { AccountSchema } from './schemas.js';
 
 /**
@@ -29,15 +29,16 @@ export function secureRoutes(
       const userId = c.var.userId;
       const now = services.now();
       await store.transaction(async (tx) => {
-        // Refused before anything changes: a frozen account's sessions are support's call.
-        if ((await getAccount(tx, userId))?.status === 'frozen')
+        // Refused before anything changes: a frozen account's sessions are support's call. A
+        // user not enrolled yet gets a row too, to hold the revocation: money may wait for them.
+        if ((await ensureAccount(tx, userId, now)).status === 'frozen')
           throw forbidden('account_frozen', 'This account is frozen. Contact support.');
-        const changed = await tx.run(
+        await tx.run(
           `UPDATE accounts SET status = CASE WHEN status IN ('active', 'locked') THEN 'locked' ELSE status END,
            tokens_valid_after = ?, updated_at = ? WHERE user_id = ?`,
           [now, now, userId],
         );
-        if (changed.changes > 0) await recordAccountUpdated(tx, userId, now, services.limits);
+        await recordAccountUpdated(tx, userId, now, services.limits);
       });
       revocations.forget(userId);
       const account = await getAccount(store, userId);
