@@ -77,8 +77,9 @@ export function createUserTokenVerifier({
     if (typeof sub !== 'string') {
       throw unauthenticated('The token\'s `sub` must be a string: the user id, e.g. "42".');
     }
-    // A NUL could not even be stored by PostgreSQL.
-    if (!sub || sub.length > 255 || sub.includes('\u0000')) {
+    // A NUL could not even be stored by PostgreSQL; a lone surrogate (`\ud800`) would be stored
+    // as U+FFFD, making several user ids one account.
+    if (!sub || sub.length > 255 || sub.includes('\u0000') || /\p{Surrogate}/u.test(sub)) {
       throw unauthenticated('The token has no valid `sub`.');
     }
     if (exp - iat > MAX_LIFETIME_S) {

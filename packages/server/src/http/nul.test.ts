@@ -52,4 +52,18 @@ describe.each(await storeKinds())('NUL characters in input, on the %s store', (k
     expect(res.status).toBe(401);
     expect(res.body.error.message).toContain('sub');
   });
+
+  // Nor can UTF-8 carry a lone surrogate: PostgreSQL failed the first write with a 500, and
+  // stored as U+FFFD, `a\ud800` and `a\udc00` would have been one account.
+  it('in the subject of a user token make it invalid, as do lone surrogates', async () => {
+    const before = await snapshot(db.store);
+    const res = await t.call('eve\ud800', 'PUT', '/v1/account/profile', {
+      legalName: 'Eve Martin',
+      country: 'FR',
+      phone: nextPhone(),
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain('sub');
+    expect(changes(before, await snapshot(db.store))).toEqual([]);
+  });
 });
