@@ -10,11 +10,13 @@ export const PlatformId = z
 
 export const PositiveMoney = z
   .strictObject({
+    // The range first: its message names the real limit, where the safe-integer one of
+    // `.int()` would give a 16-digit bound that logs mask as a card number.
     value: z
       .number()
-      .int()
       .min(1)
       .max(100_000_000)
+      .int()
       .openapi({ description: 'Integer minor units', example: 2000 }),
     currency: z
       .string()

@@ -402,6 +402,13 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
       expect(res.status, String(body)).toBe(400);
       expect(res.body.error.code).toBe('parameter_invalid');
     }
+    // Past the largest safe integer, the error still names the real limit.
+    for (const value of [1e21, 2 ** 53]) {
+      const res = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(value) });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ param: 'amount.value' });
+      expect(res.body.error.message).toContain('100000000');
+    }
     expect((await t.call(alice, 'GET', '/v1/transfers')).body.data).toEqual([]);
     const unenrolled = await t.pay(`${kind}-nobody`, '/v1/transfers', {
       recipientId: bob,
