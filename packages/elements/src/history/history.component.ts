@@ -266,6 +266,7 @@ export class SettleHistory extends SettleElement {
     const when = this.date(t.createdAt, { dateStyle: 'medium', timeStyle: 'short' });
     const state = this.statusText(t);
     const classes = [sent ? 'sent' : 'received', t.status === 'failed' ? 'failed' : ''].join(' ');
+    // The note in a <bdi>: a right-to-left override in it cannot reorder the state after it.
     return html`<li part="item" class=${classes}>
       <button
         type="button"
@@ -277,7 +278,7 @@ export class SettleHistory extends SettleElement {
         >
         <span class="amount" part="amount">${sent ? `−${amount}` : `+${amount}`}</span>
         <span class="meta"
-          >${when}${t.note ? ` · ${t.note}` : ''}${state ? ` · ${state}` : ''}</span
+          >${when}${t.note ? html` · <bdi>${t.note}</bdi>` : ''}${state ? ` · ${state}` : ''}</span
         >
       </button>
     </li>`;

@@ -121,6 +121,15 @@ describe('settle-history', () => {
     expect(rows(el).map((row) => row.split(' · ')[1])).to.deep.equal(['three', 'two', 'one']);
   });
 
+  it('keeps a note in its own direction, so it cannot reorder the state shown after it', async () => {
+    const { alice, bob, asAlice } = await setup();
+    // A right-to-left override would otherwise run on over what follows it ("· Pending").
+    await asAlice.transfers.create({ recipientId: bob, amount: eur(100), note: 'dinner \u202e' });
+    const el = await mount(alice, {});
+    const note = el.shadowRoot?.querySelector('[part="item"] bdi');
+    expect(note?.textContent).to.equal('dinner \u202e');
+  });
+
   it('on a page loaded while Settle is down, says so, then shows the payments once it is back', async () => {
     const { alice, asBob } = await setup();
     await asBob.transfers.create({ recipientId: alice, amount: eur(700), note: 'back' });

@@ -25,7 +25,13 @@ export const PositiveMoney = z
   })
   .openapi('PositiveMoney');
 
-export const Note = z.string().trim().max(140).optional();
+/** One line of text: control characters (line breaks, escapes, bells) have no place in it. */
+export const Note = z
+  .string()
+  .trim()
+  .max(140)
+  .regex(/^\P{Cc}*$/u, 'One line of text, without control characters')
+  .optional();
 
 /** An opaque id the SDK keeps per browser or app install: the new-device rule. */
 const device = z

@@ -380,6 +380,8 @@ describe.each(await storeKinds())('transfers on the %s store', (kind) => {
       { recipientId: alice, amount: eur(100) },
       { recipientId: bob, amount: eur(100), extra: true },
       { recipientId: '', amount: eur(100) },
+      { recipientId: bob, amount: eur(100), note: 'dinner\u001b[2J' },
+      { recipientId: bob, amount: eur(100), note: 'two\nlines' },
     ];
     for (const body of bad) {
       const res = await t.pay(alice, '/v1/transfers', body);
