@@ -30,7 +30,8 @@ export const Note = z
   .string()
   .trim()
   .max(140)
-  .regex(/^\P{Cc}*$/u, 'One line of text, without control characters')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: it lists the characters refused
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'One line of text, without control characters')
   .optional();
 
 /** An opaque id the SDK keeps per browser or app install: the new-device rule. */
