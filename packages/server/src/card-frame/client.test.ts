@@ -274,9 +274,10 @@ describe('the card frame in Chromium', () => {
       .poll(() => frame().getByRole('alert').textContent())
       .toBe('Check the card number: it is incomplete or mistyped.');
     expect(await frame().getByLabel('Card number').getAttribute('aria-invalid')).toBe('true');
-    expect(ofType(await messages(), 'settle:card-error')).toEqual([
-      { type: 'settle:card-error', code: 'invalid_number' },
-    ]);
+    // The host's message event comes in a task of its own, after the frame shows the alert.
+    await expect
+      .poll(async () => ofType(await messages(), 'settle:card-error'))
+      .toEqual([{ type: 'settle:card-error', code: 'invalid_number' }]);
     expect(tokenRequests).toEqual([]);
   });
 
