@@ -257,7 +257,7 @@ export class DemoPhone extends LitElement {
   }
 
   private renderNotifications() {
-    return html`<div class="notifications" role="region" aria-label=${this.t.notifications}>
+    return html`<div class="notifications" role="region" aria-label=${this.t.notifications(this.person.name)}>
       ${repeat(
         this.notifications,
         (sms) => sms.id,

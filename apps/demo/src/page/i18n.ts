@@ -36,7 +36,7 @@ const en = {
   secure: 'Secure my account',
   secureHint: 'Signs out every device. Payments then need an SMS code and a new PIN.',
   secured: 'Account secured. Unlock payments with an SMS code and a new PIN.',
-  notifications: 'Notifications',
+  notifications: (name: string) => `${name}’s notifications`,
   smsFrom: 'Messages · SMS',
   dismiss: 'Dismiss',
   consentTitle: (name: string) => `Let ${name} read your messages?`,
@@ -94,7 +94,7 @@ const fr: typeof en = {
   secureHint:
     'Déconnecte tous les appareils. Les paiements demandent ensuite un code SMS et un nouveau code secret.',
   secured: 'Compte sécurisé. Débloquez les paiements avec un code SMS et un nouveau code secret.',
-  notifications: 'Notifications',
+  notifications: (name) => `Notifications ${of(name)}`,
   smsFrom: 'Messages · SMS',
   dismiss: 'Fermer',
   consentTitle: (name) => `Autoriser ${name} à lire vos messages ?`,
