@@ -1,0 +1,67 @@
+// The demo's page chrome in real Chromium, on a desktop and on a phone-sized screen: what
+// the story in e2e.test.ts does not look at (nothing is set up here, the page only opens).
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
+import { type RunningDemo, startDemo } from './testing/demo-servers.js';
+
+let demo: RunningDemo;
+let browser: Browser;
+
+beforeAll(async () => {
+  demo = await startDemo();
+  browser = await chromium.launch(chromiumLaunchOptions);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+async function open(width: number, locale = 'en-US'): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 740 }, locale });
+  page.setDefaultTimeout(10_000);
+  await page.goto(demo.url);
+  await page.locator('#chloe-title').waitFor();
+  return page;
+}
+
+describe('the demo page', { timeout: 30_000 }, () => {
+  for (const [width, locale, admin] of [
+    [375, 'en-US', 'Platform admin'],
+    [375, 'fr-FR', 'Administration'],
+    [1280, 'en-US', 'Platform admin'],
+    [1280, 'fr-FR', 'Administration'],
+  ] as const) {
+    it(`opens the platform admin panel inside the screen, ${width} px wide, ${locale}`, async () => {
+      const page = await open(width, locale);
+      await page.getByText(admin, { exact: true }).click();
+      const panel = page.locator('.admin-panel');
+      await panel.waitFor();
+      const box = await panel.boundingBox();
+      expect(box?.x).toBeGreaterThanOrEqual(0);
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
+      // One account a line, each checkbox beside its own name.
+      const tops = await panel
+        .getByRole('switch')
+        .evaluateAll((boxes) => boxes.map((b) => Math.round(b.getBoundingClientRect().top)));
+      expect(tops).toHaveLength(3);
+      expect(new Set(tops).size).toBe(3);
+      await page.close();
+    });
+  }
+
+  it("names each phone's notifications after its owner, so that landmarks can be told apart", async () => {
+    for (const [locale, names] of [
+      ['en-US', ['Alice’s notifications', 'Bob’s notifications', 'Chloé’s notifications']],
+      ['fr-FR', ['Notifications d’Alice', 'Notifications de Bob', 'Notifications de Chloé']],
+    ] as const) {
+      const page = await open(1280, locale);
+      const regions = await page
+        .locator('demo-phone [role="region"][aria-label]')
+        .evaluateAll((all) => all.map((region) => region.getAttribute('aria-label')));
+      expect(regions).toEqual(names);
+      await page.close();
+    }
+  });
+});
