@@ -391,6 +391,21 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await shot('french-dark');
   });
 
+  it('titles the screen that unlocks an account after "Secure my account" as such, not as a set-up', async () => {
+    await page.getByLabel('Langue').selectOption({ label: 'English' });
+    await phone('chloe').getByRole('button', { name: 'Assistant and security' }).click();
+    await phone('chloe').getByRole('button', { name: 'Secure my account' }).click();
+    // Back to the chat once Settle answered.
+    await phone('chloe')
+      .getByRole('heading', { name: 'Assistant and security' })
+      .waitFor({ state: 'detached' });
+    await phone('chloe').getByRole('button', { name: 'Unlock' }).click();
+    await visible(phone('chloe').getByRole('heading', { name: 'Unlock payments' }));
+    await visible(phone('chloe').getByRole('heading', { name: 'Unlock your account' }));
+    expect(await phone('chloe').getByRole('heading', { name: 'Set up payments' }).count()).toBe(0);
+    await phone('chloe').getByRole('button', { name: 'Back to the chat' }).click();
+  });
+
   it('opens on the newest message, on a phone-sized screen too', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     await page.evaluate(() => localStorage.clear());

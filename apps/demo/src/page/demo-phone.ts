@@ -440,7 +440,9 @@ export class DemoPhone extends LitElement {
 
   private renderSetup() {
     return html`<div class="screen">
-      <h3 tabindex="-1">${this.t.setUpTitle}</h3>
+      <h3 tabindex="-1">
+        ${this.account?.status === 'locked' ? this.t.unlockTitle : this.t.setUpTitle}
+      </h3>
       <settle-enrollment
         country="FR"
         @settle-enrolled=${() => setTimeout(() => this.screen === 'setup' && this.go('chat'), 1500)}
