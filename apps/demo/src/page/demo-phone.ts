@@ -543,8 +543,26 @@ export class DemoPhone extends LitElement {
 
   private readonly secure = async () => {
     const provider = this.querySelector<ProviderElement>('settle-provider');
-    const account = await provider?.settle?.account.secure();
-    if (account) this.account = account;
+    if (!provider?.settle) return;
+    // The provider learns of the lock from its event stream, which the lock restarts; until
+    // then its elements still see the account active, and an Unlock taken at once showed
+    // "Payments are set up" and went back to the chat. Offer Unlock once the provider knows.
+    const known = new Promise<void>((resolve) => {
+      const done = () => {
+        provider.removeEventListener('settle-account', onAccount);
+        clearTimeout(timer);
+        resolve();
+      };
+      const onAccount = (event: Event) => {
+        const { account } = (event as CustomEvent<{ account: Account }>).detail;
+        if (account.status !== 'active') done();
+      };
+      const timer = setTimeout(done, 10_000);
+      provider.addEventListener('settle-account', onAccount);
+    });
+    const account = await provider.settle.account.secure();
+    await known;
+    this.account = account;
     this.notice = this.t.secured;
     this.go('chat');
   };
