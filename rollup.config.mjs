@@ -86,8 +86,9 @@ const minify = {
   },
 };
 
-// One file to load with <script type="module">. The phone metadata, needed by enrollment
-// only, is split into a chunk beside it, loaded when enrollment first shows.
+// One file to load with <script type="module">. What only some pages need is split into
+// chunks beside it: enrollment's steps (loaded when a <settle-enrollment> connects) and the
+// phone metadata they use, the French messages, the assistant.
 const elementsBundle = {
   input: 'packages/elements/src/settle-elements.ts',
   // The chunks import what they share with the entry from the entry itself.

@@ -146,11 +146,15 @@ describe('demo app', () => {
   it('serves the chunks the bundle loads on demand, and nothing else', async () => {
     const app = demo();
     const bundle = await (await app.request('/settle-elements.js')).text();
-    const chunk = bundle.match(/chunks\/(phone-[\w-]+\.js)/)?.[1];
-    expect(chunk).toBeDefined();
-    const res = await app.request(`/chunks/${chunk}`);
+    const flow = bundle.match(/chunks\/(enrollment-flow-[\w-]+\.js)/)?.[1];
+    expect(flow).toBeDefined();
+    const res = await app.request(`/chunks/${flow}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('javascript');
+    // A chunk's own chunks too: enrollment's steps load the phone metadata.
+    const phone = (await res.text()).match(/\.\/(phone-[\w-]+\.js)/)?.[1];
+    expect(phone).toBeDefined();
+    expect((await app.request(`/chunks/${phone}`)).status).toBe(200);
     expect((await app.request('/chunks/..%2Fpackage.json')).status).toBe(404);
   });
 

@@ -16,10 +16,16 @@ const verdict = main.gzip <= LIMIT ? 'target ≤ 30 kB: ok' : 'over the 30 kB ta
 console.log(
   `settle-elements.js: ${kb(main.min)} minified, ${kb(main.gzip)} minified + gzipped (${verdict})`,
 );
-const when = { phone: 'with enrollment', fr: 'on French pages', assistant: 'by loadAssistant()' };
+const when = {
+  'enrollment-flow': 'when a <settle-enrollment> connects',
+  phone: 'with enrollment',
+  fr: 'on French pages',
+  assistant: 'by loadAssistant()',
+};
 for (const file of readdirSync(new URL('../dist/chunks', import.meta.url))) {
   const { min, gzip } = measure(`chunks/${file}`);
-  const name = file.replace(/-[\w-]+\.js$/, '');
+  // Rollup's hash: 8 characters, which may hold a dash as names do.
+  const name = file.replace(/-[\w-]{8}\.js$/, '');
   console.log(
     `  chunks/${file}: ${kb(min)}, ${kb(gzip)} gzipped, loaded ${when[name] ?? 'on demand'}`,
   );
