@@ -199,6 +199,15 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await dialog.getByLabel('Note (optional)').fill('Resto');
     await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
+    // Settled: the chips go on both phones, Bob's as soon as the transfer reaches him.
+    for (const [who, title] of [
+      ['alice', 'Send €20.00'],
+      ['bob', 'Request €20.00'],
+    ] as const) {
+      await phone(who).getByRole('button', { name: title, exact: true }).waitFor({
+        state: 'detached',
+      });
+    }
 
     // Bob has not set up payments yet: the money waits for him, on both phones.
     const resto = (who: Who) => phone(who).getByRole('listitem').filter({ hasText: 'Resto' });

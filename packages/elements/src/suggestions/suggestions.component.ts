@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import type { Settle } from '@settle/sdk';
 import type { Assistant, Suggestion } from '@settle/sdk/assistant';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -82,6 +83,7 @@ export class SettleSuggestions extends SettleElement {
   @state() private error = '';
 
   private listening?: Assistant;
+  private listeningClient?: Settle;
   private stop?: () => void;
 
   private get resolvedAssistant() {
@@ -97,12 +99,26 @@ export class SettleSuggestions extends SettleElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     const assistant = this.resolvedAssistant;
-    if (assistant !== this.listening) {
+    const client = this.session?.client;
+    if (assistant !== this.listening || client !== this.listeningClient) {
       this.stop?.();
       this.listening = assistant;
-      this.stop = assistant?.onSuggestion((suggestion) => this.add(suggestion));
+      this.listeningClient = client;
+      this.stop = assistant && this.listen(assistant);
     }
     if (changed.has('conversationId')) this.chips = [];
+  }
+
+  /** Chips come from the assistant; the user's payments go to it, to withdraw those settled. */
+  private listen(assistant: Assistant) {
+    const stops = [
+      assistant.onSuggestion((suggestion) => this.add(suggestion)),
+      assistant.onWithdraw(({ id }) => this.withdraw(id)),
+      this.session?.onEvent((event) => assistant.observeEvent(event)),
+    ];
+    return () => {
+      for (const stop of stops) stop?.();
+    };
   }
 
   private add(suggestion: Suggestion) {
@@ -110,6 +126,16 @@ export class SettleSuggestions extends SettleElement {
     if (this.chips.some((chip) => chip.id === suggestion.id)) return;
     this.chips = [...this.chips, suggestion].slice(-MAX_CHIPS);
     this.announce(msg(str`Suggestion: ${suggestion.title}`));
+  }
+
+  /** A payment settled the chip: it goes, the focus moving on if it was there. */
+  private withdraw(id: string) {
+    const index = this.chips.findIndex((chip) => chip.id === id);
+    if (index < 0) return;
+    const shown = this.renderRoot.querySelectorAll('[part="chip"]')[index];
+    const hadFocus = shown?.matches(':focus-within');
+    this.drop((chip) => chip.id === id);
+    if (hadFocus) void this.refocus(index);
   }
 
   private drop(test: (chip: Suggestion) => boolean) {

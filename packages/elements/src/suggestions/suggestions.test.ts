@@ -2,7 +2,17 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { createAssistant, moneyProvider, serverConsent } from '@settle/sdk/assistant';
 import '../provider/define.js';
 import './define.js';
-import { focused, inShadow, settleUrl, textOf, tokenUrl, uid, until } from '../testing/server.js';
+import {
+  enroll,
+  focused,
+  inShadow,
+  sdkFor,
+  settleUrl,
+  textOf,
+  tokenUrl,
+  uid,
+  until,
+} from '../testing/server.js';
 import type { SettleSuggestions } from './suggestions.component.js';
 
 /** Alice's page, with the assistant on the real server's consent store. */
@@ -36,7 +46,7 @@ async function mount(lang = 'en') {
       { id: `m${++n}`, text, authorId: bob },
       { id: conversation, participants: [alice, bob], locale: lang },
     );
-  return { el, say, consent, bob };
+  return { el, say, consent, alice, bob };
 }
 
 const chips = (el: SettleSuggestions) =>
@@ -69,6 +79,37 @@ describe('settle-suggestions', () => {
     await until(() => chips(el).length === 1);
     expect(focused(el)).to.equal('suggestion');
     await until(() => textOf(inShadow(el, '[role="status"]')) === 'Suggestion dismissed.');
+  });
+
+  it('withdraws a money chip once a request or transfer for its amount is made between the two there', async () => {
+    const { el, say, alice, bob } = await mount();
+    await Promise.all([enroll(alice), enroll(bob)]);
+    await say('I owe you €15 for the cinema');
+    await say('you owe me €8');
+    await until(() => chips(el).length === 2);
+    expect(chips(el)).to.deep.equal(['Request €15.00', 'Send €8.00']);
+    const eur = (value: number) => ({ value, currency: 'EUR' });
+    // In another conversation, it settles nothing here.
+    await (await sdkFor(alice)).requests.create({
+      conversationId: 'c_other',
+      payers: [{ userId: bob, amount: eur(1500) }],
+    });
+    // Bob asks Alice for the 8 € through Settle: her "Send" chip goes, the focus moving on.
+    inShadow<HTMLButtonElement>(el, '[part="chip"]:nth-child(2) [part="suggestion"]').focus();
+    await (await sdkFor(bob)).requests.create({
+      conversationId: 'c_1',
+      payers: [{ userId: alice, amount: eur(800) }],
+    });
+    await until(() => chips(el).length === 1, 8000, 'the 8 € chip to go');
+    expect(chips(el)).to.deep.equal(['Request €15.00']);
+    expect(focused(el)).to.equal('suggestion');
+    // Bob pays the 15 €: the last chip goes too.
+    await (await sdkFor(bob)).transfers.create({
+      recipientId: alice,
+      amount: eur(1500),
+      conversationId: 'c_1',
+    });
+    await until(() => chips(el).length === 0, 8000, 'the 15 € chip to go');
   });
 
   it('keeps "not here" and "never" on the server', async () => {

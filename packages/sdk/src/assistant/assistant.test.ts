@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SettleEvent } from '../types.js';
 import {
   type AssistantOptions,
   type AssistantProvider,
@@ -150,6 +151,33 @@ describe('createAssistant: suggestions', () => {
     expect(aborted).toBe(true);
     expect(heard).toEqual(['ride']);
     expect(errors.map(([, id]) => id)).toEqual(['broken', 'slow', undefined]);
+  });
+
+  it('withdraws the shown suggestions an event settles, each once, as their provider says', async () => {
+    const event = { type: 'transfer.updated', data: { id: 'tr_1' } } as SettleEvent;
+    const { provider } = keyword('ride', ['ride'], {
+      settles: (suggestion, settling) => settling === event && suggestion.conversationId === 'c1',
+    });
+    const broken = keyword('weather', ['weather'], {
+      settles: () => {
+        throw new Error('settles bug');
+      },
+    }).provider;
+    const errors: Array<string | undefined> = [];
+    const assistant = make({
+      providers: [provider, broken],
+      onError: (_, id) => errors.push(id),
+    });
+    const withdrawn: string[] = [];
+    const stop = assistant.onWithdraw((s) => withdrawn.push(s.id));
+    const ride = await assistant.observe(msg('ride'), chat);
+    await assistant.observe(msg('weather'), chat);
+    await assistant.observe(msg('ride'), other);
+    expect(assistant.observeEvent(event)).toEqual([ride]);
+    expect(assistant.observeEvent(event)).toEqual([]);
+    expect(withdrawn).toEqual([ride?.id]);
+    expect(errors).toEqual(['weather', 'weather']);
+    stop();
   });
 
   it('refuses providers with bad or repeated ids, or no kinds', () => {

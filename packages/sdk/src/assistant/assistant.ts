@@ -1,3 +1,4 @@
+import type { SettleEvent } from '../types.js';
 import {
   type AssistantPreferences,
   applyChange,
@@ -45,6 +46,14 @@ export interface Assistant {
   ): Promise<Suggestion | null>;
   /** Calls `listener` with each suggestion to show; returns the function that stops it. */
   onSuggestion(listener: (suggestion: Suggestion) => void): () => void;
+  /**
+   * Reads one of the user's live Settle events (`settle.subscribe`, or the provider's
+   * stream): the shown suggestions it settles, as their provider's `settles` says, are
+   * withdrawn, each once. Answers them (also given to `onWithdraw` listeners).
+   */
+  observeEvent(event: SettleEvent): Suggestion[];
+  /** Calls `listener` with each suggestion withdrawn; returns the function that stops it. */
+  onWithdraw(listener: (suggestion: Suggestion) => void): () => void;
   /**
    * "Not this one": the same suggestion (kind and key) is not shown again in its
    * conversation. Kept on this device only, for as long as the assistant lives.
@@ -118,9 +127,13 @@ export function createAssistant({
 }: AssistantOptions): Assistant {
   checkProviders(providers);
   const listeners = new Set<(suggestion: Suggestion) => void>();
+  const withdrawListeners = new Set<(suggestion: Suggestion) => void>();
+  const providerById = new Map(providers.map((provider) => [provider.id, provider]));
   const conversations = new Map<string, ConversationState>();
   /** Shown suggestions, so that `dismiss(id)` and `notHere(id)` find them. */
   const shown = new Map<string, Suggestion>();
+  /** Of those, the ones a payment settled (kept in `shown`: their message is not read twice). */
+  const withdrawn = new Set<string>();
   const asking = new Map<string, Promise<boolean>>();
 
   // The stored choices, and this device's changes not yet saved, applied on top.
@@ -291,15 +304,41 @@ export function createAssistant({
     if (!suggestion) return null;
     state.lastShown = index;
     shown.set(suggestion.id, suggestion);
-    if (shown.size > MAX_SHOWN) shown.delete(shown.keys().next().value as string);
-    for (const listener of listeners) {
+    if (shown.size > MAX_SHOWN) {
+      const oldest = shown.keys().next().value as string;
+      shown.delete(oldest);
+      withdrawn.delete(oldest);
+    }
+    tell(listeners, suggestion);
+    return suggestion;
+  }
+
+  function tell(to: Set<(suggestion: Suggestion) => void>, suggestion: Suggestion) {
+    for (const listener of to) {
       try {
         listener(suggestion);
       } catch (error) {
         onError(error);
       }
     }
-    return suggestion;
+  }
+
+  function observeEvent(event: SettleEvent) {
+    const settled: Suggestion[] = [];
+    for (const suggestion of shown.values()) {
+      if (withdrawn.has(suggestion.id)) continue;
+      const provider = providerById.get(suggestion.providerId);
+      try {
+        if (provider?.settles?.(suggestion, event) === true) settled.push(suggestion);
+      } catch (error) {
+        onError(error, provider?.id);
+      }
+    }
+    for (const suggestion of settled) {
+      withdrawn.add(suggestion.id);
+      tell(withdrawListeners, suggestion);
+    }
+    return settled;
   }
 
   async function observe(message: AssistantMessage, conversation: AssistantConversation) {
@@ -330,6 +369,11 @@ export function createAssistant({
     onSuggestion(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    observeEvent,
+    onWithdraw(listener) {
+      withdrawListeners.add(listener);
+      return () => withdrawListeners.delete(listener);
     },
     dismiss(id) {
       const suggestion = shown.get(id);

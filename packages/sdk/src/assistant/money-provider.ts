@@ -22,6 +22,9 @@ export type MoneySuggestion = Suggestion<MoneySuggestionData> & {
 export const isMoneySuggestion = (suggestion: Suggestion): suggestion is MoneySuggestion =>
   suggestion.kind === 'money';
 
+/** Statuses of a transfer or request that was made: not failed, canceled or declined. */
+const MADE = new Set(['pending', 'awaiting_recipient', 'completed', 'open', 'paid']);
+
 const titles = {
   en: { send: ['Send', 'Send money'], request: ['Request', 'Request money'] },
   fr: { send: ['Envoyer', 'Envoyer de l’argent'], request: ['Demander', 'Demander de l’argent'] },
@@ -38,6 +41,10 @@ function title(data: MoneySuggestionData, locale: string) {
  * French, with {@link detectMoneyIntent}.
  *
  * In a group, a message from someone else is skipped: its "you" may be anyone.
+ *
+ * A suggestion with an amount is settled, and withdrawn, by a transfer or a request made for
+ * that amount in its conversation between the user and the counterpart (anyone, when it has
+ * none), whichever way it goes; one that failed, was canceled or declined does not count.
  *
  * @example
  * createAssistant({ userId: 'bob', consent, providers: [moneyProvider({ currency: 'EUR' })] });
@@ -69,6 +76,23 @@ export function moneyProvider({ currency }: { currency: string }): AssistantProv
           data,
         },
       ];
+    },
+    settles(suggestion, event) {
+      if (!isMoneySuggestion(suggestion) || event.type === 'account.updated') return false;
+      const { amount, counterpart } = suggestion.data;
+      const payment = event.data;
+      const parties =
+        event.type === 'transfer.updated'
+          ? [event.data.senderId, event.data.recipientId]
+          : [event.data.requesterId, event.data.payerId];
+      return (
+        amount !== undefined &&
+        MADE.has(payment.status) &&
+        payment.conversationId === suggestion.conversationId &&
+        payment.amount.value === amount.value &&
+        payment.amount.currency === amount.currency &&
+        (counterpart === undefined || parties.includes(counterpart))
+      );
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { SettleEvent } from '../types.js';
+
 /** One chat message, as the chat app passes it to the assistant. */
 export interface AssistantMessage {
   /** Unique within the conversation; suggestion ids derive from it. */
@@ -72,4 +74,10 @@ export interface AssistantProvider {
     message: AssistantMessage,
     context: AnalyzeContext,
   ): SuggestionInput[] | Promise<SuggestionInput[]>;
+  /**
+   * Whether `event`, one of the user's live Settle events (a transfer or request made or
+   * changed), settles `suggestion`, one this provider gave that is still shown: the UI then
+   * withdraws it. Without it, no payment withdraws the provider's suggestions.
+   */
+  settles?(suggestion: Suggestion, event: SettleEvent): boolean;
 }
