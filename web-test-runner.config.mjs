@@ -3,6 +3,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { cardFrameCommand } from './packages/elements/testing/card-frame-command.mjs';
+import { failingModulesCommand } from './packages/elements/testing/failing-modules.mjs';
 import { reactEsmPlugin } from './packages/elements/testing/react-esm.mjs';
 import { settleServerPlugin } from './packages/elements/testing/settle-server.mjs';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
@@ -24,6 +25,7 @@ export default {
     settleServerPlugin(),
     reactEsmPlugin(),
     cardFrameCommand(),
+    failingModulesCommand(),
   ],
   browsers: [
     chromeLauncher({

@@ -1,6 +1,6 @@
 import { msg } from '@lit/localize';
 import { css, html } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { SettleElement } from '../shared/settle-element.js';
 import { controlStyles, themeStyles } from '../shared/styles.js';
 import type { EnrollmentFlow } from './enrollment-flow.js';
@@ -108,31 +108,45 @@ export class SettleEnrollment extends SettleElement {
   @property() country?: Country;
 
   private flow?: EnrollmentFlow;
+  @state() private loadFailed = false;
 
   override connectedCallback() {
     super.connectedCallback();
-    void loadFlow().then(({ EnrollmentFlow }) => {
-      if (this.flow) return;
-      // The flow reaches the element's protected members through these.
-      this.flow = new EnrollmentFlow({
-        element: this,
-        session: () => this.session,
-        locale: () => this.locale,
-        emit: (type, detail) => this.emit(type, detail),
-        announce: (text) => this.announce(text),
-      });
-      this.addController(this.flow);
-      this.requestUpdate();
-    });
+    loadFlow().then(
+      ({ EnrollmentFlow }) => {
+        if (this.flow) return;
+        // The flow reaches the element's protected members through these.
+        this.flow = new EnrollmentFlow({
+          element: this,
+          session: () => this.session,
+          locale: () => this.locale,
+          emit: (type, detail) => this.emit(type, detail),
+          announce: (text) => this.announce(text),
+        });
+        this.addController(this.flow);
+        this.requestUpdate();
+      },
+      // Browsers keep a failed module import failed for the page's life: only a reload helps.
+      () => {
+        this.loadFailed = true;
+      },
+    );
   }
 
   override render() {
     return html`<div class="panel">
         ${
           this.flow?.render() ??
-          html`<p aria-busy="true">
-            <span class="spinner" aria-hidden="true"></span> ${msg('Loading…')}
-          </p>`
+          (this.loadFailed
+            ? html`<p class="error" part="error" role="alert">
+                  ${msg('Payment set-up could not be loaded. Check your connection, then reload.')}
+                </p>
+                <button type="button" class="button" @click=${() => location.reload()}>
+                  ${msg('Reload')}
+                </button>`
+            : html`<p aria-busy="true">
+                <span class="spinner" aria-hidden="true"></span> ${msg('Loading…')}
+              </p>`)
         }
       </div>
       ${this.liveRegion()}`;
