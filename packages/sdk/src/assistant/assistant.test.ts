@@ -180,6 +180,27 @@ describe('createAssistant: suggestions', () => {
     stop();
   });
 
+  it('keeps what it showed while nobody listened for the first listener, once', async () => {
+    const event = { type: 'transfer.updated', data: { id: 'tr_2' } } as SettleEvent;
+    const { provider } = keyword('ride', ['ride'], {
+      settles: (suggestion, settling) => settling === event && suggestion.conversationId === 'c2',
+    });
+    const assistant = make({ providers: [provider] });
+    // The page's chips are not listening yet (their language is still loading, say).
+    const early = await assistant.observe(msg('ride'), chat);
+    await assistant.observe(msg('ride'), other);
+    assistant.observeEvent(event);
+    const first: Array<string | undefined> = [];
+    const second: Array<string | undefined> = [];
+    assistant.onSuggestion((s) => first.push(s.id));
+    assistant.onSuggestion((s) => second.push(s.id));
+    expect(first).toEqual([early?.id]);
+    expect(second).toEqual([]);
+    const later = await assistant.observe(msg('ride again'), chat);
+    expect(first).toEqual([early?.id, later?.id]);
+    expect(second).toEqual([later?.id]);
+  });
+
   it('refuses providers with bad or repeated ids, or no kinds', () => {
     const { provider } = keyword('weather', ['weather']);
     expect(() => make({ providers: [provider, provider] })).toThrow(TypeError);

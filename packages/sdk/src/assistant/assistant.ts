@@ -44,7 +44,10 @@ export interface Assistant {
     message: AssistantMessage,
     conversation: AssistantConversation,
   ): Promise<Suggestion | null>;
-  /** Calls `listener` with each suggestion to show; returns the function that stops it. */
+  /**
+   * Calls `listener` with each suggestion to show; returns the function that stops it. The
+   * first listener also gets those shown while nobody listened (not withdrawn since).
+   */
   onSuggestion(listener: (suggestion: Suggestion) => void): () => void;
   /**
    * Reads one of the user's live Settle events (`settle.subscribe`, or the provider's
@@ -134,6 +137,11 @@ export function createAssistant({
   const shown = new Map<string, Suggestion>();
   /** Of those, the ones a payment settled (kept in `shown`: their message is not read twice). */
   const withdrawn = new Set<string>();
+  /**
+   * Suggestions shown while nobody listened (the chips still waiting for their page's language,
+   * say), for the first listener: otherwise they would be lost for good.
+   */
+  const unheard: Suggestion[] = [];
   const asking = new Map<string, Promise<boolean>>();
 
   // The stored choices, and this device's changes not yet saved, applied on top.
@@ -309,6 +317,7 @@ export function createAssistant({
       shown.delete(oldest);
       withdrawn.delete(oldest);
     }
+    if (listeners.size === 0) unheard.push(suggestion);
     tell(listeners, suggestion);
     return suggestion;
   }
@@ -368,6 +377,9 @@ export function createAssistant({
     observe,
     onSuggestion(listener) {
       listeners.add(listener);
+      for (const suggestion of unheard.splice(0)) {
+        if (!withdrawn.has(suggestion.id)) tell(new Set([listener]), suggestion);
+      }
       return () => listeners.delete(listener);
     },
     observeEvent,
