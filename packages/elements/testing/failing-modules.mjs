@@ -10,6 +10,8 @@ export function failingModulesCommand() {
       const page = session.browser.getPage(session.id);
       const path = payload?.path ?? null;
       page.removeAllListeners('request');
+      // Off the browser's cache too: pages of earlier test files may have loaded the chunk.
+      await page.setCacheEnabled(path === null);
       await page.setRequestInterception(path !== null);
       if (path !== null) {
         page.on('request', (request) =>
