@@ -402,7 +402,7 @@ export class SettlePaymentBubble extends SettleElement {
           asked
             ? group
               ? msg(str`${paid} of ${requests.length} paid`)
-              : msg(str`From: ${this.name(shown.payerId)}`)
+              : msg(str`Requested from: ${this.name(shown.payerId)}`)
             : msg(str`Asked by: ${this.name(first.requesterId)}`)
         }
       </p>

@@ -134,6 +134,8 @@ describe('settle-payment-bubble', () => {
     expect(text(asked)).to.contain('Asked by: Alice').and.contain('Cinema');
     expect(status(asked)).to.equal('Requested from you');
     expect(status(asking)).to.equal('Waiting for payment');
+    // Not "From: Bob", which reads as if Bob had asked.
+    expect(text(asking)).to.contain('Requested from: Bob');
     expect(asking.shadowRoot?.querySelector('[part="pay"]')).to.equal(null);
 
     const paid = oneEvent(asked, 'settle-transfer');

@@ -25,6 +25,7 @@
 's1691ac63f29c1e06': `Saisissez votre code : 4 à 6 chiffres.`,
 's177a38d568486bca': `Votre code Settle`,
 's18772d9ffa449cf0': str`Total (${0})`,
+'s1a2438575cc039c7': str`Demandé à : ${0}`,
 's1ae9881d68b1c943': `Code SMS`,
 's1e113f01cad1ae59': `M’envoyer un code`,
 's1f7f0558675fa21d': `Coordonnées de la carte`,
