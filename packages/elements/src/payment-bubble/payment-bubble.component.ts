@@ -95,15 +95,19 @@ export class SettlePaymentBubble extends SettleElement {
       .status.bad {
         color: var(--_danger);
       }
+      /* One grid for all rows: the statuses line up even when a name and amount wrap. */
       .payers {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto;
+        column-gap: 1rem;
         margin: 0.5rem 0 0;
         padding: 0;
         list-style: none;
       }
       .payers li {
-        display: flex;
-        justify-content: space-between;
-        gap: 1rem;
+        display: grid;
+        grid-column: 1 / -1;
+        grid-template-columns: subgrid;
         padding: 0.25rem 0;
         border-top: 1px solid var(--_border);
       }

@@ -213,6 +213,14 @@ describe('settle-payment-bubble', () => {
     );
     await until(() => text(el).includes('1 of 2 paid'), 5000, 'one paid');
     expect(textOf(inShadow(el, '[part="payers"]'))).to.contain('Bob · €10.00 Paid');
+    // On a narrow phone, where names and amounts wrap, the statuses still form one column.
+    el.style.width = '12rem';
+    await el.updateComplete;
+    const statuses = [...(el.shadowRoot?.querySelectorAll('[part="payers"] li') ?? [])].map(
+      (li) => (li.lastElementChild as HTMLElement).getBoundingClientRect().left,
+    );
+    expect(statuses).to.have.length(2);
+    expect(statuses[0]).to.equal(statuses[1]);
   });
 
   it('catches up with copies older than what the stream already delivered', async () => {
