@@ -1,6 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { type Account, RateLimitError, SettleApiError } from '@settle/sdk';
 import { html, nothing, type ReactiveController } from 'lit';
+import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import type { SettleEventDetails } from '../events.js';
 import { translationFor } from '../i18n/localization.js';
 import type { SettleSession } from '../session/context.js';
@@ -159,10 +160,17 @@ export class EnrollmentFlow implements ReactiveController {
     if (step === 'done') this.emit('settle-enrolled', { account: this.account });
     // A new step: say so, and move the focus to it (not on first display: the page decides).
     if (!first) {
-      const heading = this.find('h2');
+      const heading = this.find('[part="heading"]');
       heading?.focus();
       this.announce(heading?.textContent?.trim() ?? '');
     }
+  }
+
+  /** A step's heading, at the level the page asked for (`heading-level`, default 2). */
+  private heading(text: string) {
+    const level = this.host.element.headingLevel;
+    const tag = unsafeStatic(`h${Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2}`);
+    return staticHtml`<${tag} part="heading" tabindex="-1">${text}</${tag}>`;
   }
 
   /** The current step, or what keeps it from showing. */
@@ -192,7 +200,7 @@ export class EnrollmentFlow implements ReactiveController {
       case 'unlock':
         return this.renderUnlock();
       case 'frozen':
-        return html`<h2 part="heading" tabindex="-1">${msg('Your account is on hold')}</h2>
+        return html`${this.heading(msg('Your account is on hold'))}
           <p>${msg('Payments are paused for your security. Contact support.')}</p>`;
       default:
         return this.renderDone();
@@ -243,7 +251,7 @@ export class EnrollmentFlow implements ReactiveController {
     const regions = new Intl.DisplayNames([this.locale], { type: 'region' });
     const prefix = this.phone?.callingCode(this.state.selectedCountry) ?? '';
     return html`<form part="step" @submit=${this.submitProfile} novalidate aria-busy=${this.state.busy}>
-      <h2 part="heading" tabindex="-1">${msg('About you')}</h2>
+      ${this.heading(msg('About you'))}
       <div class="field">
         <label for="name">${msg('Legal name')}</label>
         <input
@@ -376,7 +384,7 @@ export class EnrollmentFlow implements ReactiveController {
     const session = this.session as NonNullable<typeof this.session>;
     const src = cardFrameUrl(session.baseUrl, translationFor(this.locale));
     return html`<div part="step">
-      <h2 part="heading" tabindex="-1">${msg('Add your debit card')}</h2>
+      ${this.heading(msg('Add your debit card'))}
       <p class="hint">
         ${msg('Your card details go straight to Settle in a secure frame: this site never sees them.')}
       </p>
@@ -532,7 +540,7 @@ export class EnrollmentFlow implements ReactiveController {
   private renderPin() {
     const card = this.account?.card;
     return html`<form part="step" @submit=${this.submitPin} novalidate aria-busy=${this.state.busy}>
-      <h2 part="heading" tabindex="-1">${msg('Choose a PIN')}</h2>
+      ${this.heading(msg('Choose a PIN'))}
       ${
         card
           ? html`<p class="saved">
@@ -588,7 +596,7 @@ export class EnrollmentFlow implements ReactiveController {
   private renderVerification() {
     const phone = this.state.sentTo ?? this.account?.profile?.phone ?? '';
     return html`<form part="step" @submit=${this.submitCode} novalidate aria-busy=${this.state.busy}>
-      <h2 part="heading" tabindex="-1">${msg('Enter the SMS code')}</h2>
+      ${this.heading(msg('Enter the SMS code'))}
       <p class="hint">${msg(str`We sent a 6-digit code to ${phone}.`)}</p>
       ${this.codeField()}
       <p>${this.resendButton(msg('Send a new code'))}</p>
@@ -630,7 +638,7 @@ export class EnrollmentFlow implements ReactiveController {
 
   private renderUnlock() {
     return html`<form part="step" @submit=${this.submitUnlock} novalidate aria-busy=${this.state.busy}>
-      <h2 part="heading" tabindex="-1">${msg('Unlock your account')}</h2>
+      ${this.heading(msg('Unlock your account'))}
       <p>${msg('Your account is locked. Verify it is you with a code by SMS, then choose a new PIN.')}</p>
       ${
         this.state.unlockCodeSent
@@ -660,7 +668,7 @@ export class EnrollmentFlow implements ReactiveController {
   private renderDone() {
     const card = this.account?.card;
     return html`<div part="step">
-      <h2 part="heading" tabindex="-1">${msg('Payments are set up')}</h2>
+      ${this.heading(msg('Payments are set up'))}
       <p>${msg('You can now send and request money in your conversations.')}</p>
       ${
         card

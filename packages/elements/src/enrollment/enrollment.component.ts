@@ -68,11 +68,11 @@ export class SettleEnrollment extends SettleElement {
       ol li[aria-current='step'] {
         font-weight: 700;
       }
-      h2 {
+      [part='heading'] {
         margin: 0 0 0.75rem;
         font-size: 1.2rem;
       }
-      h2:focus {
+      [part='heading']:focus {
         outline: none;
       }
       .phone {
@@ -106,6 +106,9 @@ export class SettleEnrollment extends SettleElement {
 
   /** The country preselected in the profile; by default the one of the page's language. */
   @property() country?: Country;
+
+  /** The level of the steps' headings, to fit the page's outline (1 to 6; default 2). */
+  @property({ attribute: 'heading-level', type: Number }) headingLevel = 2;
 
   private flow?: EnrollmentFlow;
   @state() private loadFailed = false;

@@ -132,6 +132,19 @@ describe('settle-enrollment', () => {
     expect((await (await sdkFor(user)).account.get()).status).to.equal('active');
   });
 
+  it('puts its headings at the level the page asks for', async () => {
+    const provider = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      token-url=${tokenUrl(uid('hana'))}
+    >
+      <settle-enrollment heading-level="3"></settle-enrollment>
+    </settle-provider>`);
+    const el = provider.querySelector('settle-enrollment') as SettleEnrollment;
+    const h3 = await until(() => el.shadowRoot?.querySelector('h3'));
+    expect(textOf(h3)).to.equal('About you');
+    expect(el.shadowRoot?.querySelector('h2')).to.equal(null);
+  });
+
   it('resumes at the step the account is at', async () => {
     const user = uid('omar');
     const settle = await sdkFor(user);
