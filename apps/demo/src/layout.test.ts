@@ -51,6 +51,24 @@ describe('the demo page', { timeout: 30_000 }, () => {
     });
   }
 
+  for (const [locale, send] of [
+    ['en-US', 'Send'],
+    ['fr-FR', 'Envoyer'],
+  ] as const) {
+    // 360 px: a common Android width, and what 375 px leaves beside a classic scrollbar.
+    it(`fits a 360 px screen without scrolling sideways, ${locale}`, async () => {
+      const page = await open(360, locale);
+      // The composer's button, the widest of its row, in the page's language.
+      await page.getByRole('button', { name: send, exact: true }).first().waitFor();
+      const { scrollWidth, clientWidth } = await page.locator('html').evaluate((root) => ({
+        scrollWidth: root.scrollWidth,
+        clientWidth: root.clientWidth,
+      }));
+      expect(scrollWidth).toBe(clientWidth);
+      await page.close();
+    });
+  }
+
   it("names each phone's notifications after its owner, so that landmarks can be told apart", async () => {
     for (const [locale, names] of [
       ['en-US', ['Alice’s notifications', 'Bob’s notifications', 'Chloé’s notifications']],
