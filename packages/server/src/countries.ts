@@ -3,6 +3,8 @@ import type { CountryCode } from 'libphonenumber-js';
 /** Per-country rules: currency and anti-fraud limits in minor units (SPEC: Anti-fraud). */
 export interface CountryRules {
   currency: string;
+  /** The language of what Settle writes to people there itself: the SMS code. */
+  language: 'en' | 'fr';
   limits: {
     /** Largest single transfer. */
     perTransfer: number;
@@ -18,9 +20,9 @@ const messengerLimits = { perTransfer: 50_000, rolling30Days: 150_000, newAccoun
 
 /** The launch countries; add a row to open another one. */
 export const countries = {
-  FR: { currency: 'EUR', limits: messengerLimits },
-  GB: { currency: 'GBP', limits: messengerLimits },
-  US: { currency: 'USD', limits: messengerLimits },
+  FR: { currency: 'EUR', language: 'fr', limits: messengerLimits },
+  GB: { currency: 'GBP', language: 'en', limits: messengerLimits },
+  US: { currency: 'USD', language: 'en', limits: messengerLimits },
 } as const satisfies Partial<Record<CountryCode, CountryRules>>;
 
 export type Country = keyof typeof countries;

@@ -332,7 +332,7 @@ describe('the card frame in Chromium', () => {
         .getByLabel(label)
         .evaluate((input) => input.getBoundingClientRect().top);
     const [expiry, cvc] = [
-      await top("Date d'expiration (MM/AA)"),
+      await top('Date d’expiration (MM/AA)'),
       await top('Cryptogramme visuel (CVC)'),
     ];
     expect(Math.abs(expiry - cvc)).toBeLessThan(1);

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Country } from '../countries.js';
 import { verifyPin } from '../crypto/secrets.js';
 import { conflict, forbidden, invalid, rateLimited, unprocessable } from '../http/errors.js';
 import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
@@ -154,8 +155,8 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
           await recordAccountUpdated(tx, account.user_id, now(), services.limits);
       });
       // The first code goes out at once; if the phone's limits hold it back, the user resends.
-      if (account.status === 'new' && account.phone) {
-        await sendCode(services, account.user_id, account.phone);
+      if (account.status === 'new' && account.phone && account.country) {
+        await sendCode(services, account.user_id, account.phone, account.country);
       }
       return c.json(await view(account.user_id), 200);
     },
@@ -176,7 +177,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       const account = await ensureAccount(store, c.var.userId, now());
       requireStatus(account, ['pending_verification', 'locked']);
       const phone = account.phone as string;
-      const result = await sendCode(services, account.user_id, phone);
+      const result = await sendCode(services, account.user_id, phone, account.country as Country);
       if (!result.sent) {
         const message =
           result.reason === 'resend_too_soon'

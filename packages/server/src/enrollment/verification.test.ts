@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enroll, FR_CARD, type TestApp, testApp } from '../testing/platform.js';
+import {
+  enroll,
+  enrollUntilCode,
+  FR_CARD,
+  GB_CARD,
+  type TestApp,
+  testApp,
+} from '../testing/platform.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 
 describe.each(await storeKinds())('SMS codes and PINs on the %s store', (kind) => {
@@ -30,6 +37,17 @@ describe.each(await storeKinds())('SMS codes and PINs on the %s store', (kind) =
   const check = (userId: string, code: string) =>
     t.call(userId, 'POST', '/v1/account/verification/check', { code });
   const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  it('writes the SMS in the language of the profile’s country', async () => {
+    const sms = async (phone: string) =>
+      (await t.call(null, 'GET', '/dev/sms')).body.data.find(
+        (m: { phone: string }) => m.phone === phone,
+      )?.body;
+    await upToCode('u11', '+33610000011');
+    expect(await sms('+33610000011')).toMatch(/^Settle : votre code est \d{6}\. Il expire/);
+    await enrollUntilCode(t, 'u12', { phone: '+447400123411', country: 'GB', card: GB_CARD });
+    expect(await sms('+447400123411')).toMatch(/^Settle: your code is \d{6}\. It expires/);
+  });
 
   it('kills a code after 5 wrong tries, even if the 6th is right', async () => {
     await upToCode('u1', '+33610000001');

@@ -1,3 +1,4 @@
+import { type Country, countries } from '../countries.js';
 import { generateOtp, hashOtp, safeEqual } from '../crypto/secrets.js';
 import type { Services } from '../services.js';
 import type { Sql } from '../store/store.js';
@@ -17,10 +18,17 @@ export type SendResult =
  * phone (30 s between sends, 5 per rolling hour) and hold across processes: the phone is
  * locked in the store while they are checked.
  */
+/** The SMS, in the language of the profile's country. */
+const smsText = {
+  en: (code: string) => `Settle: your code is ${code}. It expires in 10 minutes.`,
+  fr: (code: string) => `Settle : votre code est ${code}. Il expire dans 10 minutes.`,
+};
+
 export async function sendCode(
   services: Services,
   userId: string,
   phone: string,
+  country: Country,
 ): Promise<SendResult> {
   const { store, now, hashSecret } = services;
   const code = generateOtp();
@@ -61,7 +69,7 @@ export async function sendCode(
     return { sent: true, expiresAt: t + CODE_TTL_MS, resendAvailableAt: t + RESEND_AFTER_MS };
   });
   if (result.sent) {
-    await services.sms.send(phone, `Settle: your code is ${code}. It expires in 10 minutes.`);
+    await services.sms.send(phone, smsText[countries[country].language](code));
   }
   return result;
 }
