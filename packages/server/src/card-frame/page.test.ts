@@ -54,7 +54,7 @@ describe('renderCardFramePage', () => {
     const html = renderCardFramePage({ ...base, lang: 'fr' });
     expect(html).toContain('<html lang="fr"');
     expect(html).toContain('<label for="card-number">Numéro de carte</label>');
-    expect(html).toContain('<label for="card-expiry">Date d&#39;expiration (MM/AA)</label>');
+    expect(html).toContain('<label for="card-expiry">Date d’expiration (MM/AA)</label>');
     expect(html).toContain('<label for="card-cvc">Cryptogramme visuel (CVC)</label>');
     expect(html).toContain('>Enregistrer la carte</button>');
     expect(html).toContain('data-msg-expired="Cette carte a expiré."');
