@@ -3,6 +3,7 @@ import type { Settle } from '@settle/sdk';
 import type { Assistant, Suggestion } from '@settle/sdk/assistant';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { SettleElement } from '../shared/settle-element.js';
 import { controlStyles, themeStyles } from '../shared/styles.js';
 
@@ -138,9 +139,10 @@ export class SettleSuggestions extends SettleElement {
     if (hadFocus) void this.refocus(index);
   }
 
+  /** Chips go; the others keep their DOM (the focus stays put) and an open menu stays open. */
   private drop(test: (chip: Suggestion) => boolean) {
     this.chips = this.chips.filter((chip) => !test(chip));
-    this.expanded = undefined;
+    if (!this.chips.some((chip) => chip.id === this.expanded)) this.expanded = undefined;
   }
 
   /** After a chip goes, the focus goes to the next one, or leaves quietly. */
@@ -156,7 +158,11 @@ export class SettleSuggestions extends SettleElement {
         ${this.liveRegion()}`;
     }
     return html`<ul part="chips" aria-label=${msg('Suggestions')}>
-        ${this.chips.map((chip, index) => this.renderChip(chip, index))}
+        ${repeat(
+          this.chips,
+          (chip) => chip.id,
+          (chip, index) => this.renderChip(chip, index),
+        )}
       </ul>
       <p class="error" part="error" role="alert">${this.error}</p>
       ${this.liveRegion()}`;

@@ -112,6 +112,30 @@ describe('settle-suggestions', () => {
     await until(() => chips(el).length === 0, 8000, 'the 15 € chip to go');
   });
 
+  it('leaves the user where they are when a payment withdraws another chip', async () => {
+    const { el, say, alice, bob } = await mount();
+    await Promise.all([enroll(alice), enroll(bob)]);
+    await say('I owe you €15');
+    await say('you owe me €8');
+    await until(() => chips(el).length === 2);
+    // Alice is in the second chip's menu when a payment settles the first chip.
+    const second = inShadow<HTMLButtonElement>(el, '[part="chip"]:nth-child(2) [part="more"]');
+    second.click();
+    await el.updateComplete;
+    const notHere = inShadow<HTMLButtonElement>(el, '[part="menu"] button');
+    notHere.focus();
+    await (await sdkFor(alice)).requests.create({
+      conversationId: 'c_1',
+      payers: [{ userId: bob, amount: { value: 1500, currency: 'EUR' } }],
+    });
+    await until(() => chips(el).length === 1, 8000, 'the 15 € chip to go');
+    expect(chips(el)).to.deep.equal(['Send €8.00']);
+    // Its chip, its open menu and the focus in it stay as they were.
+    expect(notHere.isConnected).to.equal(true);
+    expect(el.shadowRoot?.activeElement).to.equal(notHere);
+    expect(second.getAttribute('aria-expanded')).to.equal('true');
+  });
+
   it('keeps "not here" and "never" on the server', async () => {
     const { el, say, consent } = await mount();
     await say('I owe you €15');
