@@ -140,10 +140,13 @@ export class EnrollmentFlow implements ReactiveController {
       }
     }
     if (this.step === 'profile' && !this.phone) {
-      void loadPhone().then((module) => {
-        this.phone = module;
-        this.element.requestUpdate();
-      });
+      loadPhone().then(
+        (module) => {
+          this.phone = module;
+          this.element.requestUpdate();
+        },
+        () => this.phoneFailed(),
+      );
     }
   }
 
@@ -329,7 +332,8 @@ export class EnrollmentFlow implements ReactiveController {
     const phoneText = (form.elements.namedItem('phone') as HTMLInputElement).value;
     const errors: Record<string, string> = {};
     if (!legalName) errors.name = msg('Enter your name as on your ID.');
-    const phone = await loadPhone();
+    const phone = await loadPhone().catch(() => undefined);
+    if (!phone) return this.phoneFailed();
     if (!phone.parseMobile(phoneText, this.state.selectedCountry)) {
       errors.phone = msg('Enter a valid mobile number for this country.');
     }
@@ -342,6 +346,13 @@ export class EnrollmentFlow implements ReactiveController {
       }),
     );
   };
+
+  /** Browsers keep a failed module import failed for the page's life: only a reload helps. */
+  private phoneFailed() {
+    this.state.error = msg(
+      'Payment set-up could not be loaded. Check your connection, then reload.',
+    );
+  }
 
   private async showFieldErrors(errors: Record<string, string>) {
     this.state.fieldErrors = errors;
