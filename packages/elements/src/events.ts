@@ -10,8 +10,8 @@ export interface SettleEventDetails {
   'settle-request': { groupId: string; requests: MoneyRequest[] };
   'settle-change': { transfer: Transfer } | { requests: MoneyRequest[] };
   'settle-enrollment-required': Record<string, never>;
-  'settle-enrollment-step': { step: string; account: Account | undefined };
-  'settle-enrolled': { account: Account | undefined };
+  'settle-enrollment-step': { step: string; account: Account };
+  'settle-enrolled': { account: Account };
   'settle-card-error': { code: string };
   'settle-authorized': AuthorizedDetail;
   'settle-cancel': Record<string, never>;

@@ -155,12 +155,14 @@ export class EnrollmentFlow implements ReactiveController {
     if (step === this.shownStep) return;
     const first = this.shownStep === undefined;
     this.shownStep = step;
-    if (!step) return;
+    // A step comes from the account: both are there, or neither.
+    const account = this.account;
+    if (!step || !account) return;
     this.stopFrame?.();
     this.stopFrame = undefined;
     if (step === 'card') this.watchFrame();
-    this.emit('settle-enrollment-step', { step, account: this.account });
-    if (step === 'done') this.emit('settle-enrolled', { account: this.account });
+    this.emit('settle-enrollment-step', { step, account });
+    if (step === 'done') this.emit('settle-enrolled', { account });
     // A new step: say so, and move the focus to it (not on first display: the page decides).
     if (!first) {
       const heading = this.find('[part="heading"]');
