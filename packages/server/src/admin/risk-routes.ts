@@ -118,14 +118,20 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         if (f.transfer_id) await lockTransfer(tx, f.transfer_id);
         const t = f.transfer_id ? await getTransfer(tx, f.transfer_id) : undefined;
         if (decision === 'approve' && t?.step === 'review') {
-          // The lock a freeze takes: a freeze in progress is seen, not raced.
-          await lockPayer(tx, t.sender_id);
-          const sender = await getAccount(tx, t.sender_id);
-          if (sender?.status === 'frozen') {
-            throw conflict(
-              'account_frozen',
-              'The sender’s account is frozen: unfreeze it first, or reject the transfer.',
-            );
+          // The locks a freeze takes, in a fixed order so two approvals cannot deadlock: a
+          // freeze of either party in progress is seen, not raced. No money has moved yet, so
+          // approving it now would move money to or from a frozen account.
+          for (const party of [t.sender_id, t.recipient_id].sort()) await lockPayer(tx, party);
+          for (const [party, role] of [
+            [t.sender_id, 'sender'],
+            [t.recipient_id, 'recipient'],
+          ] as const) {
+            if ((await getAccount(tx, party))?.status === 'frozen') {
+              throw conflict(
+                'account_frozen',
+                `The ${role}’s account is frozen: unfreeze it first, or reject the transfer.`,
+              );
+            }
           }
         }
         if (t?.step === 'review') {

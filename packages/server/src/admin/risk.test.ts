@@ -166,6 +166,26 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     );
   });
 
+  it('will not approve a held transfer while its recipient is frozen', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const held = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(2000) });
+    const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === held.body.id,
+    );
+    await admin('POST', `/v1/admin/accounts/${bob}/freeze`);
+    const approve = await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'approve',
+    });
+    expect([approve.status, approve.body.error?.code]).toEqual([409, 'account_frozen']);
+    expect((await admin('GET', '/v1/admin/flags?status=open')).body.data).toContainEqual(flag);
+    expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(0);
+    await admin('POST', `/v1/admin/accounts/${bob}/unfreeze`);
+    await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'approve' });
+    expect((await t.call(alice, 'GET', `/v1/transfers/${held.body.id}`)).body.status).toBe(
+      'completed',
+    );
+  });
+
   it('refunds a held transfer approved after its recipient enrolled in another country', async () => {
     const alice = await user();
     const gina = `${kind}-gina`;
