@@ -63,6 +63,20 @@ export async function createRequests(
         throw unprocessable('limit_exceeded', 'A share is above the per-transfer limit.', param);
       }
     });
+    // Payments stay within one country: someone enrolled in another could never pay this.
+    const abroad = await tx.all<{ user_id: string }>(
+      `SELECT user_id FROM accounts WHERE user_id IN (${list.map(() => '?').join(', ')})
+       AND country IS NOT NULL AND country <> ?`,
+      [...list.map((p) => p.userId), requester.country],
+    );
+    const first = list.findIndex((p) => abroad.some((a) => a.user_id === p.userId));
+    if (first >= 0) {
+      throw unprocessable(
+        'payer_not_domestic',
+        'Requests stay within one country: this person is in another.',
+        input.payers ? `payers.${first}` : `split.among.${first}`,
+      );
+    }
 
     const now = services.now();
     const groupId = newId('rg');

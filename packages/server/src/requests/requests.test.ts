@@ -210,4 +210,25 @@ describe.each(await storeKinds())('requests on the %s store', (kind) => {
     }
     expect((await t.call(alice, 'GET', '/v1/requests')).body.data).toHaveLength(1);
   });
+
+  it('refuses to ask someone enrolled in another country, who could never pay', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const brit = `${kind}-r-gb`;
+    await t.call(brit, 'PUT', '/v1/account/profile', {
+      legalName: 'Tom Brown',
+      country: 'GB',
+      phone: '+447400123499',
+    });
+    const res = await t.pay(alice, '/v1/requests', {
+      split: { total: eur(3000), among: [bob, brit], includeSelf: false },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'payer_not_domestic', param: 'split.among.1' });
+    expect((await t.call(alice, 'GET', '/v1/requests')).body.data).toEqual([]);
+    // Someone not enrolled at all may still be asked: they enroll, then pay.
+    const later = await t.pay(alice, '/v1/requests', {
+      payers: [{ userId: `${kind}-r-new`, amount: eur(500) }],
+    });
+    expect(later.status).toBe(201);
+  });
 });
