@@ -36,6 +36,18 @@ describe('errorText', () => {
     );
   });
 
+  it('names the codes added for races and domestic requests, rather than echo the server', () => {
+    expect(errorText(error(RateLimitError, 429, 'pin_check_in_progress', '1'))).to.equal(
+      'Your PIN is still being checked. Try again in a moment.',
+    );
+    expect(errorText(error(InvalidRequestError, 409, 'account_changed', '0'))).to.equal(
+      'Your account changed meanwhile. Check it and try again.',
+    );
+    expect(errorText(error(InvalidRequestError, 422, 'payer_not_domestic', '0'))).to.equal(
+      'Payments only work between accounts in the same country.',
+    );
+  });
+
   it('asks to wait a moment for other rate limits, and to retry when the network is down', () => {
     expect(errorText(error(RateLimitError, 429, 'too_many_attempts', '3'))).to.equal(
       'Too many attempts. Wait a moment.',

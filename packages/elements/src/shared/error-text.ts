@@ -38,6 +38,7 @@ function codeText(code: string): string | undefined {
     case 'card_declined':
       return msg('Your card was declined.');
     case 'recipient_not_domestic':
+    case 'payer_not_domestic':
     case 'currency_mismatch':
       return msg('Payments only work between accounts in the same country.');
     case 'recipient_invalid':
@@ -67,6 +68,10 @@ function codeText(code: string): string | undefined {
       return msg('This PIN is too easy to guess. Avoid repeats and sequences.');
     case 'pin_unchanged':
       return msg('Choose a PIN different from your last one.');
+    case 'pin_check_in_progress':
+      return msg('Your PIN is still being checked. Try again in a moment.');
+    case 'account_changed':
+      return msg('Your account changed meanwhile. Check it and try again.');
     case 'code_incorrect':
       return msg('That code is not right. Check the SMS and try again.');
     case 'code_expired':
