@@ -317,12 +317,13 @@ export function createAssistant({
       shown.delete(oldest);
       withdrawn.delete(oldest);
     }
-    if (listeners.size === 0) unheard.push(suggestion);
+    // Bounded as `shown` is: an app that only reads `observe`'s answers never listens.
+    if (listeners.size === 0 && unheard.push(suggestion) > MAX_SHOWN) unheard.shift();
     tell(listeners, suggestion);
     return suggestion;
   }
 
-  function tell(to: Set<(suggestion: Suggestion) => void>, suggestion: Suggestion) {
+  function tell(to: Iterable<(suggestion: Suggestion) => void>, suggestion: Suggestion) {
     for (const listener of to) {
       try {
         listener(suggestion);
@@ -378,7 +379,7 @@ export function createAssistant({
     onSuggestion(listener) {
       listeners.add(listener);
       for (const suggestion of unheard.splice(0)) {
-        if (!withdrawn.has(suggestion.id)) tell(new Set([listener]), suggestion);
+        if (!withdrawn.has(suggestion.id)) tell([listener], suggestion);
       }
       return () => listeners.delete(listener);
     },

@@ -43,9 +43,11 @@ export async function createRequests(
     const { currency } = countries[requester.country];
     const limits = services.limits[requester.country];
     const list = shares(input);
+    /** Where the i-th payer is in the body, for errors about them. */
+    const paramOf = (i: number) => (input.payers ? `payers.${i}` : `split.among.${i}`);
     const seen = new Set<string>();
     list.forEach((p, i) => {
-      const param = input.payers ? `payers.${i}` : `split.among.${i}`;
+      const param = paramOf(i);
       if (p.userId === userId)
         throw invalid('payer_invalid', 'You cannot ask yourself for money.', param);
       if (seen.has(p.userId)) throw invalid('payer_duplicate', 'Each person appears once.', param);
@@ -74,7 +76,7 @@ export async function createRequests(
       throw unprocessable(
         'payer_not_domestic',
         'Requests stay within one country: this person is in another.',
-        input.payers ? `payers.${first}` : `split.among.${first}`,
+        paramOf(first),
       );
     }
 
