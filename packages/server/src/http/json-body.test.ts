@@ -36,4 +36,15 @@ describe('jsonBodyProblem', () => {
     expect(problem('{"__proto__":')).toMatch('__proto__');
     expect(problem('{"note":')).toBeUndefined();
   });
+
+  it('refuses JSON nested deeper than any body of the API, without overflowing the stack', () => {
+    // 8,000 levels fit in 16 kB: the parser's recursion then ran out of stack (a 500).
+    for (const depth of [65, 8000]) {
+      expect(problem(`${'['.repeat(depth)}${']'.repeat(depth)}`)).toMatch('nested');
+      expect(problem(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)).toMatch('nested');
+    }
+    expect(problem(`${'['.repeat(64)}${']'.repeat(64)}`)).toBeUndefined();
+    // Brackets inside strings are text.
+    expect(problem(JSON.stringify({ note: '['.repeat(500) }))).toBeUndefined();
+  });
 });

@@ -9,12 +9,34 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const LONE = /\p{Surrogate}/u;
 const LONE_SURROGATE = 'Strings cannot hold lone surrogates (such as `\\ud800`).';
 
+/** Deeper than any body of the API; the parser below recurses once per level. */
+const MAX_DEPTH = 64;
+
+/** Whether brackets outside strings nest deeper than `MAX_DEPTH`: one pass, no recursion. */
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return false;
+}
+
 const quote = (key: string) => `\`${maskCardNumbers(key.slice(0, 64))}\``;
 
 /**
  * What makes a JSON body ambiguous although `JSON.parse` takes it, or undefined: bytes that
  * are not UTF-8 and lone surrogates (`\ud800`), which would be stored as U+FFFD; a key twice
- * in one object, where the last would silently win; a `__proto__` key, which objects drop.
+ * in one object, where the last would silently win; a `__proto__` key, which objects drop; more
+ * than 64 levels of nesting (thousands fit in a body, and would exhaust the parser's stack).
  * Bodies that are not JSON at all are left to the route's validation.
  *
  * @example
@@ -27,6 +49,7 @@ export function jsonBodyProblem(bytes: Uint8Array): string | undefined {
   } catch {
     return 'The body is not valid UTF-8.';
   }
+  if (tooDeep(text)) return `The body is nested more than ${MAX_DEPTH} levels deep.`;
   let problem: string | undefined;
   const keys: Set<string>[] = [];
   visit(
