@@ -42,8 +42,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -85,35 +94,8 @@ export interface paths {
                         "application/json": components["schemas"]["Account"];
                     };
                 };
-                /** @description Invalid request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description Missing or invalid user token */
                 401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -180,7 +162,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -189,7 +171,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -198,8 +180,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
-                422: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -207,8 +189,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed but refused */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -275,7 +266,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -284,7 +275,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -293,7 +284,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed but refused */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -302,18 +311,22 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
+                /** @description Too many requests: retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 503 */
+                /** @description Unavailable for a moment: retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -377,7 +390,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -386,7 +399,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -395,9 +408,29 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests: retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -459,7 +492,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -468,7 +501,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -477,9 +510,20 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests: retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -544,7 +588,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -553,7 +597,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -562,8 +606,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -629,7 +682,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -638,7 +691,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -647,7 +700,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed but refused */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -656,9 +727,11 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
+                /** @description Too many requests: retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -719,7 +792,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -728,8 +801,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -801,7 +874,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -810,7 +883,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed but refused */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -819,9 +910,11 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
+                /** @description Too many requests: retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -885,24 +978,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
             };
         };
         put?: never;
@@ -955,7 +1030,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -964,7 +1039,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -973,7 +1048,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -982,8 +1057,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
-                422: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -991,8 +1066,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed but refused */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1054,44 +1138,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 409 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1157,16 +1205,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1175,7 +1214,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1184,17 +1223,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1263,24 +1293,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
             };
         };
         put?: never;
@@ -1333,7 +1345,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
+                /** @description Not allowed in the current account state, or a failed authentication */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1342,16 +1354,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 404 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1360,8 +1363,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
-                422: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1369,8 +1372,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed but refused */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1432,44 +1444,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 409 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1535,16 +1511,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1553,7 +1520,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1562,17 +1529,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1636,16 +1594,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1654,7 +1603,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1663,17 +1612,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1715,35 +1655,8 @@ export interface paths {
                         "application/json": components["schemas"]["AssistantPreferences"];
                     };
                 };
-                /** @description Invalid request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
                 /** @description Missing or invalid user token */
                 401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1794,8 +1707,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1803,17 +1716,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 422 */
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed but refused */
                 422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1891,27 +1804,22 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
+                /** @description Too many requests: retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 503 */
+                /** @description Unavailable for a moment: retry after `Retry-After` seconds */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1965,7 +1873,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid user token */
+                /** @description Missing or invalid platform secret key */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1974,26 +1882,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2051,26 +1941,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid user token */
+                /** @description Missing or invalid platform secret key */
                 401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2134,7 +2006,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid user token */
+                /** @description Missing or invalid platform secret key */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2143,16 +2015,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2161,7 +2024,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
+                /** @description In conflict with the current state, or an Idempotency-Key used with another body */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2170,8 +2033,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2226,7 +2098,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid user token */
+                /** @description Missing or invalid platform secret key */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2235,16 +2107,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2253,17 +2116,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2318,7 +2172,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing or invalid user token */
+                /** @description Missing or invalid platform secret key */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2327,16 +2181,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current account state */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error 404 */
+                /** @description No such resource, or not the caller’s */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2345,17 +2190,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error 409 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests; see Retry-After */
-                429: {
+                /** @description The body is over 16 kB */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };

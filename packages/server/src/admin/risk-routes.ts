@@ -3,7 +3,7 @@ import { accountView, getAccount, recordAccountUpdated } from '../enrollment/acc
 import { AccountSchema } from '../enrollment/schemas.js';
 import { conflict, notFound } from '../http/errors.js';
 import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
-import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import { adminErrorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { transferChanged } from '../transfers/changes.js';
 import { reserveCharge } from '../transfers/create.js';
@@ -13,7 +13,6 @@ import { getTransfer, lockTransfer } from '../transfers/transfer-row.js';
 
 const tags = ['Admin'];
 const security = [{ platformKey: [] }];
-const errors = { ...commonErrors, ...errorResponses(404, 409) };
 
 interface FlagRow {
   id: string;
@@ -71,7 +70,7 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
       },
       responses: {
         200: jsonResponse(pageSchema(FlagSchema, 'FlagPage'), 'A page'),
-        ...commonErrors,
+        ...adminErrorResponses(400),
       },
     }),
     async (c) => {
@@ -96,7 +95,10 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         params: FlagParam,
         ...jsonBody(z.strictObject({ decision: z.enum(['approve', 'reject']) })),
       },
-      responses: { 200: jsonResponse(FlagSchema, 'The resolved flag'), ...errors },
+      responses: {
+        200: jsonResponse(FlagSchema, 'The resolved flag'),
+        ...adminErrorResponses(400, 404, 409, 413, 415),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -170,7 +172,10 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         security,
         summary: action === 'freeze' ? 'Freeze an account: no money moves' : 'Unfreeze an account',
         request: { params: UserParam },
-        responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errors },
+        responses: {
+          200: jsonResponse(AccountSchema, 'The account'),
+          ...adminErrorResponses(400, 404, 413),
+        },
       }),
       async (c) => {
         const { userId } = c.req.valid('param');

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { accountView, getAccount } from '../enrollment/accounts.js';
 import { AccountSchema } from '../enrollment/schemas.js';
 import { notFound } from '../http/errors.js';
-import { commonErrors, errorResponses, jsonResponse } from '../http/schemas.js';
+import { adminErrorResponses, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 
 const UserIdParam = z.object({
@@ -25,8 +25,7 @@ export function adminRoutes(app: OpenAPIHono, { store, limits }: Services) {
       request: { params: UserIdParam },
       responses: {
         200: jsonResponse(AccountSchema, 'The account'),
-        ...commonErrors,
-        ...errorResponses(404),
+        ...adminErrorResponses(400, 404),
       },
     }),
     async (c) => {

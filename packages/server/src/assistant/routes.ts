@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import { errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { changePreferences, getPreferences } from './preferences.js';
 import { AssistantPreferencesChangeSchema, AssistantPreferencesSchema } from './schemas.js';
@@ -8,7 +8,6 @@ const tags = ['Assistant'];
 const security = [{ userToken: [] }];
 const preferencesResponse = {
   200: jsonResponse(AssistantPreferencesSchema, 'The user’s assistant choices'),
-  ...commonErrors,
 };
 
 /** The assistant's consent choices, kept per user so they follow them across devices. */
@@ -20,7 +19,7 @@ export function assistantRoutes(app: OpenAPIHono, { store, now }: Services) {
       summary: 'The user’s assistant choices',
       tags,
       security,
-      responses: preferencesResponse,
+      responses: { ...preferencesResponse, ...errorResponses(401) },
     }),
     async (c) => c.json(await getPreferences(store, c.var.userId), 200),
   );
@@ -33,7 +32,7 @@ export function assistantRoutes(app: OpenAPIHono, { store, now }: Services) {
       tags,
       security,
       request: jsonBody(AssistantPreferencesChangeSchema),
-      responses: { ...preferencesResponse, ...errorResponses(422) },
+      responses: { ...preferencesResponse, ...errorResponses(400, 401, 413, 415, 422) },
     }),
     async (c) =>
       c.json(await changePreferences(store, c.var.userId, c.req.valid('json'), now()), 200),

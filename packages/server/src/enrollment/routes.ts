@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, type RouteConfig } from '@hono/zod-opena
 import type { Country } from '../countries.js';
 import { verifyPin } from '../crypto/secrets.js';
 import { conflict, forbidden, invalid, rateLimited, unprocessable } from '../http/errors.js';
-import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import { errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { releaseAwaiting } from '../transfers/jobs.js';
 import {
@@ -31,7 +31,7 @@ import { checkCode, sendCode } from './verification.js';
 
 const tags = ['Enrollment'];
 const security = [{ userToken: [] }];
-const accountResponse = { 200: jsonResponse(AccountSchema, 'The account'), ...commonErrors };
+const accountResponse = { 200: jsonResponse(AccountSchema, 'The account') };
 
 /** A route called with a user token; answers the account unless it says otherwise. */
 const route = <R extends Omit<RouteConfig, 'responses' | 'tags' | 'security'>>(
@@ -66,6 +66,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       method: 'get',
       path: '/v1/account',
       summary: 'The current user’s account',
+      responses: { ...accountResponse, ...errorResponses(401) },
     }),
     async (c) => c.json(await view(c.var.userId), 200),
   );
@@ -76,7 +77,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       path: '/v1/account/profile',
       summary: 'Set the profile: legal name, country, mobile phone',
       request: jsonBody(ProfileInput),
-      responses: { ...accountResponse, ...errorResponses(409, 422) },
+      responses: { ...accountResponse, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -107,7 +108,10 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       path: '/v1/account/card',
       summary: 'Attach the card token made by the card frame',
       request: jsonBody(CardAttachInput),
-      responses: { ...accountResponse, ...errorResponses(409, 422, 503) },
+      responses: {
+        ...accountResponse,
+        ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
+      },
     }),
     async (c) => {
       const { token } = c.req.valid('json');
@@ -125,7 +129,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       path: '/v1/account/pin',
       summary: 'Choose the PIN, or change it with the current one',
       request: jsonBody(PinInput),
-      responses: { ...accountResponse, ...errorResponses(409) },
+      responses: { ...accountResponse, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
     }),
     async (c) => {
       const { pin, currentPin } = c.req.valid('json');
@@ -169,8 +173,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       summary: 'Send a new SMS code to the profile’s phone',
       responses: {
         200: jsonResponse(VerificationSentSchema, 'A code was sent'),
-        ...commonErrors,
-        ...errorResponses(409),
+        ...errorResponses(400, 401, 403, 409, 413, 429),
       },
     }),
     async (c) => {
@@ -202,7 +205,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       path: '/v1/account/verification/check',
       summary: 'Activate payments with the SMS code',
       request: jsonBody(CodeInput),
-      responses: { ...accountResponse, ...errorResponses(409) },
+      responses: { ...accountResponse, ...errorResponses(400, 401, 403, 409, 413, 415) },
     }),
     async (c) => {
       const { code } = c.req.valid('json');
@@ -238,7 +241,10 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       path: '/v1/account/unlock',
       summary: 'Unlock with an SMS code and a new PIN',
       request: jsonBody(UnlockInput),
-      responses: { ...accountResponse, ...errorResponses(409, 422) },
+      responses: {
+        ...accountResponse,
+        ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429),
+      },
     }),
     async (c) => {
       const { code, pin } = c.req.valid('json');
@@ -286,8 +292,7 @@ export function cardTokenRoutes(app: OpenAPIHono, services: Services) {
       request: jsonBody(CardTokenInput),
       responses: {
         201: jsonResponse(CardTokenSchema, 'The token, with what the chat app may show'),
-        400: commonErrors[400],
-        429: commonErrors[429],
+        ...errorResponses(400, 413, 415),
       },
     }),
     async (c) => c.json(await tokenizeCard(services, c.req.valid('json')), 201),

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { forbidden } from '../http/errors.js';
-import { commonErrors, jsonResponse } from '../http/schemas.js';
+import { errorResponses, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { accountView, ensureAccount, getAccount, recordAccountUpdated } from './accounts.js';
 import { AccountSchema } from './schemas.js';
@@ -23,7 +23,10 @@ export function secureRoutes(
       tags: ['Enrollment'],
       security: [{ userToken: [] }],
       summary: 'Secure my account: revoke sessions, lock payments until re-verified by SMS',
-      responses: { 200: jsonResponse(AccountSchema, 'The locked account'), ...commonErrors },
+      responses: {
+        200: jsonResponse(AccountSchema, 'The locked account'),
+        ...errorResponses(400, 401, 403, 413),
+      },
     }),
     async (c) => {
       const userId = c.var.userId;

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
 import { invalid, rateLimited, unavailable } from '../http/errors.js';
-import { commonErrors, errorResponses } from '../http/schemas.js';
+import { errorResponses } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { latestSeq, RECENT_EVENTS, recentStart } from './events.js';
 import { KEEP_ALIVE_MS, streamEvents } from './stream.js';
@@ -69,8 +69,7 @@ export function eventRoutes(
           description: 'An endless stream of events',
           content: { 'text/event-stream': { schema: z.string() } },
         },
-        ...commonErrors,
-        ...errorResponses(503),
+        ...errorResponses(400, 401, 429, 503),
       },
     }),
     async (c) => {

@@ -32,6 +32,8 @@ export interface Operation {
   parameters: Parameter[];
   body?: Schema;
   security: 'user' | 'platform' | 'none';
+  /** The statuses the document lists for it. */
+  statuses: number[];
 }
 
 export interface Document {
@@ -79,6 +81,7 @@ export function operationsOf(doc: Document): Operation[] {
         ...(body ? { body: inline(body, doc) } : {}),
         security:
           'userToken' in security ? 'user' : 'platformKey' in security ? 'platform' : 'none',
+        statuses: Object.keys((op.responses ?? {}) as object).map(Number),
       });
     }
   }

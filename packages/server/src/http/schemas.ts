@@ -18,23 +18,49 @@ export const MoneySchema = z
   })
   .openapi('Money');
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ErrorSchema } },
-});
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
-/** The error responses every authenticated route can give. */
-export const commonErrors = {
-  400: errorResponse('Invalid request'),
-  401: errorResponse('Missing or invalid user token'),
-  403: errorResponse('Not allowed in the current account state'),
-  429: errorResponse('Too many requests; see Retry-After'),
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Invalid request',
+  401: 'Missing or invalid user token',
+  403: 'Not allowed in the current account state, or a failed authentication',
+  404: 'No such resource, or not the caller’s',
+  409: 'In conflict with the current state, or an Idempotency-Key used with another body',
+  413: 'The body is over 16 kB',
+  415: 'The body is not sent as `application/json`',
+  422: 'Well-formed but refused',
+  429: 'Too many requests: retry after `Retry-After` seconds',
+  503: 'Unavailable for a moment: retry after `Retry-After` seconds',
 };
 
+const retryAfter = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    required: true,
+    schema: { type: 'integer' as const, minimum: 1 },
+  },
+};
+
+const errorResponse = (status: ErrorStatus) => ({
+  description: ERROR_DESCRIPTIONS[status],
+  content: { 'application/json': { schema: ErrorSchema } },
+  ...(status === 429 || status === 503 ? { headers: retryAfter } : {}),
+});
+
+/**
+ * The error responses of one operation: exactly the statuses it can answer, each reachable
+ * (`fuzz/contract.test.ts` drives every one, and fails on any other).
+ */
 export const errorResponses = (
-  ...statuses: Array<404 | 409 | 413 | 422 | 503>
+  ...statuses: ErrorStatus[]
 ): Record<number, ReturnType<typeof errorResponse>> =>
-  Object.fromEntries(statuses.map((s) => [s, errorResponse(`Error ${s}`)]));
+  Object.fromEntries(statuses.map((s) => [s, errorResponse(s)]));
+
+/** Errors of the admin routes, whose credential is the platform's secret key. */
+export const adminErrorResponses = (...statuses: Exclude<ErrorStatus, 401>[]) => ({
+  ...errorResponses(...statuses),
+  401: { ...errorResponse(401), description: 'Missing or invalid platform secret key' },
+});
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/json': { schema } } },

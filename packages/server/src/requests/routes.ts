@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { conflict, notFound } from '../http/errors.js';
 import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
-import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import { errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { IdempotencyHeaders, IdParam } from '../transfers/schemas.js';
 import { requestChanged } from './changes.js';
@@ -11,7 +11,9 @@ import { RequestGroupSchema, RequestInput, RequestListQuery, RequestSchema } fro
 
 const tags = ['Requests'];
 const security = [{ userToken: [] }];
-const errors = { ...commonErrors, ...errorResponses(404, 409, 422) };
+/** Reading, declining or withdrawing one request. */
+const oneRequestErrors = errorResponses(400, 401, 404);
+const closeErrors = errorResponses(400, 401, 404, 409, 413);
 
 /** Money requests: one person, or a group split; paid through a linked transfer. */
 export function requestRoutes(app: OpenAPIHono, services: Services) {
@@ -62,7 +64,10 @@ export function requestRoutes(app: OpenAPIHono, services: Services) {
       description:
         'Either `payers` (an amount per person) or `split` (a total split evenly, with or without yourself). Requires an Idempotency-Key.',
       request: { headers: IdempotencyHeaders, ...jsonBody(RequestInput) },
-      responses: { 201: jsonResponse(RequestGroupSchema, 'One request per payer'), ...errors },
+      responses: {
+        201: jsonResponse(RequestGroupSchema, 'One request per payer'),
+        ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+      },
     }),
     async (c) => {
       const rows = await createRequests(
@@ -83,7 +88,7 @@ export function requestRoutes(app: OpenAPIHono, services: Services) {
       security,
       summary: 'A request the caller made or was asked to pay',
       request: { params: IdParam },
-      responses: { 200: jsonResponse(RequestSchema, 'The request'), ...errors },
+      responses: { 200: jsonResponse(RequestSchema, 'The request'), ...oneRequestErrors },
     }),
     async (c) => {
       const r = await getRequest(store, c.req.valid('param').id);
@@ -105,7 +110,7 @@ export function requestRoutes(app: OpenAPIHono, services: Services) {
       request: { query: PageQuery.extend(RequestListQuery.shape) },
       responses: {
         200: jsonResponse(pageSchema(RequestSchema, 'RequestPage'), 'A page'),
-        ...commonErrors,
+        ...errorResponses(400, 401),
       },
     }),
     async (c) => {
@@ -144,7 +149,7 @@ export function requestRoutes(app: OpenAPIHono, services: Services) {
       security,
       summary: 'Decline a request asked of you',
       request: { params: IdParam },
-      responses: { 200: jsonResponse(RequestSchema, 'The declined request'), ...errors },
+      responses: { 200: jsonResponse(RequestSchema, 'The declined request'), ...closeErrors },
     }),
     async (c) =>
       c.json(
@@ -161,7 +166,7 @@ export function requestRoutes(app: OpenAPIHono, services: Services) {
       security,
       summary: 'Withdraw a request you made',
       request: { params: IdParam },
-      responses: { 200: jsonResponse(RequestSchema, 'The canceled request'), ...errors },
+      responses: { 200: jsonResponse(RequestSchema, 'The canceled request'), ...closeErrors },
     }),
     async (c) =>
       c.json(

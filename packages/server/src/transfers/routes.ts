@@ -3,7 +3,7 @@ import { getAccount } from '../enrollment/accounts.js';
 import { checkAccountPin } from '../enrollment/pin.js';
 import { ApiError, conflict, invalid, notFound } from '../http/errors.js';
 import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
-import { commonErrors, errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import { errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import { rememberDevice } from '../risk/devices.js';
 import { signAuthorization } from '../sca/authorization.js';
 import type { Services } from '../services.js';
@@ -24,7 +24,6 @@ import { getTransfer, type TransferRow, transferView } from './transfer-row.js';
 
 const tags = ['Transfers'];
 const security = [{ userToken: [] }];
-const transferErrors = { ...commonErrors, ...errorResponses(404, 409, 422) };
 
 /** Transfers and SCA authorizations (SPEC: Transfers). */
 export function transferRoutes(app: OpenAPIHono, services: Services) {
@@ -50,8 +49,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       request: { headers: DeviceHeaders, ...jsonBody(AuthorizationInput) },
       responses: {
         201: jsonResponse(AuthorizationSchema, 'The authorization'),
-        ...commonErrors,
-        ...errorResponses(422),
+        ...errorResponses(400, 401, 403, 413, 415, 422, 429),
       },
     }),
     async (c) => {
@@ -103,7 +101,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       request: { headers: IdempotencyHeaders, ...jsonBody(TransferInput) },
       responses: {
         201: jsonResponse(TransferSchema, 'The transfer, as far as it got'),
-        ...transferErrors,
+        ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
       },
     }),
     async (c) => {
@@ -129,7 +127,10 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       security,
       summary: 'A transfer the caller sent or received',
       request: { params: IdParam },
-      responses: { 200: jsonResponse(TransferSchema, 'The transfer'), ...transferErrors },
+      responses: {
+        200: jsonResponse(TransferSchema, 'The transfer'),
+        ...errorResponses(400, 401, 404),
+      },
     }),
     async (c) => c.json(transferView(await visible(c.var.userId, c.req.valid('param').id)), 200),
   );
@@ -144,7 +145,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       request: { query: PageQuery.extend(TransferListQuery.shape) },
       responses: {
         200: jsonResponse(pageSchema(TransferSchema, 'TransferPage'), 'A page'),
-        ...commonErrors,
+        ...errorResponses(400, 401),
       },
     }),
     async (c) => {
@@ -180,7 +181,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       request: { params: IdParam },
       responses: {
         200: jsonResponse(TransferSchema, 'The transfer, canceled or being refunded'),
-        ...transferErrors,
+        ...errorResponses(400, 401, 404, 409, 413),
       },
     }),
     async (c) => {
