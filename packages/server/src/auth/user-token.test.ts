@@ -159,4 +159,38 @@ describe('platform keys at a JWKS URL', () => {
       server.close();
     }
   });
+
+  it('stops accepting a key removed from the JWKS within a minute, verified tokens included', async () => {
+    const old = await platformKeys('ES256', 'old-1');
+    const next = await platformKeys('ES256', 'next-1');
+    let published = [old.publicJwk, next.publicJwk];
+    const server = createServer((_, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ keys: published }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const clock = { now: Date.now() };
+    try {
+      const verify = createUserTokenVerifier({
+        issuer: PLATFORM_ID,
+        jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        now: () => clock.now,
+      });
+      const iat = Math.floor(clock.now / 1000);
+      const stolen = await mintToken(old, 'alice', { iat, ttl: 3600 });
+      const current = await mintToken(next, 'alice', { iat, ttl: 3600 });
+      expect((await verify(stolen)).userId).toBe('alice');
+      // The old key leaked: the platform removes it. A token it signed, already verified and
+      // cached, and new ones it signs, are refused once the keys are fetched again.
+      published = [next.publicJwk];
+      clock.now += 61_000;
+      await expect(verify(stolen)).rejects.toThrow(/No platform key/);
+      const forged = await mintToken(old, 'mallory', { iat: Math.floor(clock.now / 1000) });
+      await expect(verify(forged)).rejects.toThrow(/No platform key/);
+      expect((await verify(current)).userId).toBe('alice');
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -13,6 +13,11 @@ export const USER_TOKEN_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
 export const CLOCK_SKEW_S = 60;
 const MAX_LIFETIME_S = 3600;
 const CACHE_SIZE = 10_000;
+/**
+ * With keys at a URL, how often they are fetched again: a key the platform removes (it leaked,
+ * or rotation is over) stops working within this, for tokens already verified too.
+ */
+export const JWKS_REFRESH_MS = 60_000;
 
 export interface UserTokenOptions {
   /** The platform id, expected in `iss`. */
@@ -33,7 +38,8 @@ export interface VerifiedUser {
 
 /**
  * Verifies platform user tokens (SPEC: Trust model). Verified tokens are cached until they
- * expire: signature checks cost more than the rest of a request.
+ * expire, or until keys fetched from `jwksUrl` change: signature checks cost more than the
+ * rest of a request.
  *
  * @example
  * const verify = createUserTokenVerifier({ issuer: 'chat.example', jwks });
@@ -46,13 +52,26 @@ export function createUserTokenVerifier({
   now = Date.now,
 }: UserTokenOptions): (token: string) => Promise<VerifiedUser> {
   let keys: JWTVerifyGetKey;
+  let remote: ReturnType<typeof createRemoteJWKSet> | undefined;
   if (jwks) keys = createLocalJWKSet(jwks);
-  else if (jwksUrl) keys = createRemoteJWKSet(new URL(jwksUrl));
+  else if (jwksUrl) keys = remote = createRemoteJWKSet(new URL(jwksUrl));
   else throw new Error('User tokens need platform keys: set `jwks` or `jwksUrl`.');
 
   const cache = new Map<string, VerifiedUser>();
+  let keysFetchedAt = now();
+
+  /** Fetches the keys at `jwksUrl` again when due; tokens verified before a change are not kept. */
+  async function refreshKeys() {
+    if (!remote || now() - keysFetchedAt < JWKS_REFRESH_MS) return;
+    keysFetchedAt = now();
+    const before = JSON.stringify(remote.jwks() ?? null);
+    // Unreachable: the keys known so far stay in use, as with an unknown `kid`.
+    await remote.reload().catch(() => undefined);
+    if (JSON.stringify(remote.jwks() ?? null) !== before) cache.clear();
+  }
 
   return async function verifyUserToken(token) {
+    await refreshKeys();
     const nowS = Math.floor(now() / 1000);
     const cached = cache.get(token);
     if (cached) {
