@@ -143,6 +143,30 @@ describe('subscribe, against the real server', { timeout: 10_000 }, () => {
     // Bob may have had the replay of his enrollment, but nothing after he left.
     expect(transfersIn(bob.events).has(id)).toBe(false);
   });
+
+  it('opens no stream when unsubscribed while the token is still coming', async () => {
+    // As React's StrictMode does: subscribe, unsubscribe at once, subscribe again.
+    const { sender, recipient, recipientId } = await pair();
+    let tokenArrives!: () => void;
+    const slowToken = new Promise<void>((resolve) => {
+      tokenArrives = resolve;
+    });
+    const slow = server.settleFor(recipientId, {
+      getToken: async () => {
+        await slowToken;
+        return server.token(recipientId);
+      },
+    });
+    const left = await watch(slow);
+    left.unsubscribe();
+    tokenArrives();
+    const bob = await watch(recipient);
+    await bob.open;
+    const id = await send(sender, recipientId);
+    await untilCompleted(bob, [id]);
+    expect(left.connected.times).toBe(0);
+    expect(left.events).toEqual([]);
+  });
 });
 
 const encoder = new TextEncoder();
@@ -230,7 +254,63 @@ function dropAfterOpening(body: ReadableStream<Uint8Array>) {
   });
 }
 
+/** A proxy that buffers: holds the stream until `count` messages with data, then passes them as one chunk. */
+function coalesce(count: number) {
+  return (body: ReadableStream<Uint8Array>) => {
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let held: string | undefined = '';
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (held !== undefined) {
+          while ((held.match(/^data:/gm) ?? []).length < count) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            held += decoder.decode(value, { stream: true });
+          }
+          controller.enqueue(encoder.encode(held));
+          held = undefined;
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+  };
+}
+
 describe('subscribe through network faults', { timeout: 10_000 }, () => {
+  it('delivers nothing more once a handler unsubscribes, though more events came in the same chunk', async () => {
+    const { recipient } = await pair();
+    // Bob's enrollment made four events: a buffering proxy hands them over at once.
+    network.use(
+      http.get(`${server.baseUrl}/v1/events`, async ({ request }) => {
+        const res = await fetch(bypass(request));
+        return new HttpResponse(coalesce(4)(res.body as ReadableStream<Uint8Array>), {
+          status: res.status,
+          headers: res.headers,
+        });
+      }),
+    );
+    const handled: SettleEvent[] = [];
+    const unsubscribe = recipient.subscribe(
+      (event) => {
+        handled.push(event);
+        unsubscribe();
+      },
+      { lastEventId: '0' },
+    );
+    subscriptions.push(unsubscribe);
+    await eventually(
+      async () => handled.length,
+      (n) => n > 0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(handled.map((e) => e.type)).toEqual(['account.updated']);
+  });
+
   it('reconnects with Last-Event-ID after the stream drops, and misses no event', async () => {
     const { sender, recipient, recipientId } = await pair();
     const { lastEventIds, reconnect } = outage(dropAfterFirstMessage);

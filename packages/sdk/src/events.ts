@@ -68,8 +68,9 @@ export function subscribeToEvents(
       if (id !== '' && !replayed) lastId = id;
     },
     onEvent(message) {
-      const skip = message.id !== undefined && replayed;
+      const skip = (message.id !== undefined && replayed) || stop.signal.aborted;
       replayed = false;
+      // Also after an unsubscribe from a handler: the rest of its chunk is not delivered.
       if (skip) return;
       let event: SettleEvent;
       try {
@@ -91,6 +92,8 @@ export function subscribeToEvents(
   /** One connection, read until it ends: how long to wait before the next, or `false` to stop. */
   async function connect(): Promise<number | false> {
     const token = await config.tokens.get();
+    // Unsubscribed while the token was coming: an abort listener added now would never fire.
+    if (stop.signal.aborted) return false;
     const connection = new AbortController();
     const abort = () => connection.abort();
     stop.signal.addEventListener('abort', abort);
