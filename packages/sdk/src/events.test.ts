@@ -387,6 +387,30 @@ describe('subscribe through network faults', { timeout: 10_000 }, () => {
     expect(bob.errors[0]?.fatal).toBe(false);
   });
 
+  it('backs off when every connection opens and breaks before any event', async () => {
+    // A server that lost its database, or a proxy that cuts streams: it answers 200, then fails.
+    const { recipient } = await pair();
+    const opened: number[] = [];
+    network.use(
+      http.get(`${server.baseUrl}/v1/events`, async ({ request }) => {
+        opened.push(Date.now());
+        const res = await fetch(bypass(request));
+        return new HttpResponse(dropAfterOpening(res.body as ReadableStream<Uint8Array>), {
+          status: res.status,
+          headers: res.headers,
+        });
+      }),
+    );
+    const bob = await watch(recipient);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    bob.unsubscribe();
+    // 0.5 s, 1 s, 2 s (less up to 25 %) after drops 0.2 s in: a fourth comes after 3.2 s at the
+    // earliest. Without backoff, one every 0.7 s at most.
+    expect(opened.length).toBeLessThanOrEqual(3);
+    const gaps = opened.slice(1).map((at, i) => at - (opened[i] as number));
+    expect(gaps[1]).toBeGreaterThan(gaps[0] as number);
+  });
+
   it('reconnects after a 503, reporting it as not fatal', async () => {
     const { sender, recipient, recipientId } = await pair();
     let connections = 0;

@@ -35,6 +35,12 @@ export interface SubscribeOptions {
 
 /** The reconnection delay never grows past this. */
 const MAX_RECONNECT_DELAY_MS = 30_000;
+/**
+ * A connection up this long (the server's keep-alives come every 15 s), or one that brought
+ * an event, worked: the next drop backs off from the start again. One that breaks sooner
+ * counts as a failure, so a server that answers 200 and fails at once is not hammered.
+ */
+const STEADY_MS = 10_000;
 
 const isNewer = (id: string, last: string | undefined) =>
   last === undefined || !/^\d+$/.test(id) || !/^\d+$/.test(last) || BigInt(id) > BigInt(last);
@@ -78,6 +84,7 @@ export function subscribeToEvents(
       } catch (cause) {
         return report(new SettleError('An event could not be read', { cause }));
       }
+      failures = 0;
       try {
         handler(event, { lastEventId: lastId });
       } catch (cause) {
@@ -124,13 +131,14 @@ export function subscribeToEvents(
         report(error, !retry);
         return retry && retryAfterMs(res.headers);
       }
-      failures = 0;
       onOpen?.();
       parser.reset();
+      const opened = Date.now();
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       for (;;) {
         const { done, value } = await reader.read();
+        if (Date.now() - opened >= STEADY_MS) failures = 0;
         if (done) return 0;
         alive();
         parser.feed(decoder.decode(value, { stream: true }));
