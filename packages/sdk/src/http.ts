@@ -105,7 +105,7 @@ export function createTransport(config: TransportConfig) {
       }
       const timer = AbortSignal.timeout(timeout);
       let res: Response;
-      let text: string;
+      let data: T | undefined;
       try {
         res = await config.fetch(urlOf(config.baseUrl, call.path, call.query), {
           method: call.method,
@@ -113,18 +113,25 @@ export function createTransport(config: TransportConfig) {
           ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
           signal: signal ? AbortSignal.any([signal, timer]) : timer,
         });
-        // Read here, so a connection that drops mid-body counts as a network failure.
-        text = res.ok ? await res.text() : '';
+        // Read here, so a connection that drops mid-body counts as a network failure, and so
+        // does a 2xx that is not JSON: a captive portal's or a proxy's page, not Settle's answer.
+        const text = res.ok ? await res.text() : '';
+        if (text) data = JSON.parse(text) as T;
       } catch (cause) {
         if (signal?.aborted) throw signal.reason;
         const error = timer.aborted
           ? new SettleTimeoutError(`No answer within ${timeout} ms`, { cause })
-          : new SettleConnectionError('Could not reach Settle', { cause });
+          : new SettleConnectionError(
+              cause instanceof SyntaxError
+                ? 'The answer was not from Settle'
+                : 'Could not reach Settle',
+              { cause },
+            );
         if (attempt >= maxRetries) throw error;
         await sleep(backoff(attempt), signal);
         continue;
       }
-      if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
+      if (res.ok) return data as T;
       if (res.status === 401 && !refreshed) {
         // Expired or revoked on the server's side: one fresh token, not counted as a retry.
         refreshed = true;

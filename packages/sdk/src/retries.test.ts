@@ -71,6 +71,10 @@ describe('retries of a transfer never pay twice', () => {
     ['the connection drops after the server paid', lostAfterServer(() => HttpResponse.error())],
     ['the server answers 500 after it paid', lostAfterServer(() => apiError(500, 'api_error'))],
     ['the server answers 503 before paying', async () => apiError(503, 'api_error')],
+    [
+      'a proxy answers 200 with a page of its own after the server paid',
+      lostAfterServer(() => HttpResponse.html('<h1>Session expired</h1>')),
+    ],
   ])('when %s', async (_, fault) => {
     const { sender, recipientId, recipient } = await pair();
     const keys = faultyTransfers(2, fault);
@@ -204,6 +208,18 @@ describe('retries of other calls', () => {
       type: 'api_error',
       code: 'http_502',
     });
+  });
+
+  it('reports a 200 that is not JSON as SettleConnectionError, not a SyntaxError', async () => {
+    const settle = server.settleFor('reader', { maxRetries: 0 });
+    network.use(
+      http.get(`${server.baseUrl}/v1/account`, () =>
+        HttpResponse.html('<h1>Welcome to the Wi-Fi</h1>'),
+      ),
+    );
+    const error = await settle.account.get().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SettleConnectionError);
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
   });
 
   it('does not retry client errors', async () => {
