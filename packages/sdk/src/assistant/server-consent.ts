@@ -1,3 +1,4 @@
+import { SettleError } from '../errors.js';
 import type { AssistantPreferences, ConsentStore, PreferencesChange } from './preferences.js';
 
 /**
@@ -18,8 +19,11 @@ export interface ServerConsentOptions {
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
 }
 
-/** The server refused or could not be reached; `code` is the API's error code. */
-export class ConsentStoreError extends Error {
+/**
+ * The server refused or could not be reached; `code` is the API's error code. A `SettleError`,
+ * as every error of the SDK.
+ */
+export class ConsentStoreError extends SettleError {
   constructor(
     message: string,
     /** The HTTP status, or 0 when the server could not be reached. */
