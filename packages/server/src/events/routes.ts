@@ -99,7 +99,7 @@ export function eventRoutes(
         );
       }
       open.set(userId, streams + 1);
-      return streamSSE(c, async (stream) => {
+      const res = streamSSE(c, async (stream) => {
         const end = () => stream.abort();
         live.add(end);
         try {
@@ -122,6 +122,12 @@ export function eventRoutes(
           else open.delete(userId);
         }
       });
+      // Proxies pass the stream on as it comes: nginx buffers unless told, and a compressing
+      // proxy or CDN would hold events back until it has enough to compress. (Set after
+      // streamSSE, which sets its own Cache-Control.)
+      c.header('X-Accel-Buffering', 'no');
+      c.header('Cache-Control', 'no-cache, no-transform');
+      return res;
     },
   );
   return {

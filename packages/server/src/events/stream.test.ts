@@ -368,6 +368,21 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     for (const events of streams) events.close();
   });
 
+  it('asks proxies to pass the stream on as it comes, neither buffered nor compressed', async () => {
+    const token = await mintToken(t.keys, 'ines', { iat: Math.floor(t.clock.now / 1000) });
+    const controller = new AbortController();
+    const res = await fetch(`${http.url}/v1/events`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    // nginx buffers proxied answers unless told otherwise; no-transform keeps compressing
+    // proxies and CDNs from holding events back.
+    expect(res.headers.get('x-accel-buffering')).toBe('no');
+    expect(res.headers.get('cache-control')).toMatch(/no-transform/);
+    controller.abort();
+  });
+
   it('answers HEAD without opening a stream or taking one of the 10 places', async () => {
     const token = await mintToken(t.keys, 'hugo', { iat: Math.floor(t.clock.now / 1000) });
     for (let i = 0; i < STREAMS_PER_USER + 2; i++) {
