@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 const CONNECTIONS = 64;
@@ -84,10 +85,43 @@ async function enrollUsers(url, sign) {
 // run lasts three times as long.
 const durationFor = (latencyMs) => (latencyMs > 0 ? 3 * DURATION : DURATION);
 
+const WATCHED = 8;
+
+/**
+ * Reads the live events of the first WATCHED users, as their open pages would, and keeps
+ * how long after its change (the event's createdAt, taken in the transaction) each arrived.
+ */
+function watchEvents(url, tokens) {
+  const delays = [];
+  const abort = new AbortController();
+  const read = async (token) => {
+    const res = await fetch(`${url}/v1/events`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: abort.signal,
+    });
+    const events = res.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream());
+    for await (const event of events) {
+      if (event.event === 'transfer.updated')
+        delays.push(Date.now() - Date.parse(JSON.parse(event.data).createdAt));
+    }
+  };
+  const reading = tokens.slice(0, WATCHED).map((token) => read(token).catch(() => undefined));
+  return {
+    delays,
+    async stop() {
+      abort.abort();
+      await Promise.all(reading);
+    },
+  };
+}
+
 async function transfers(latencyMs, sign, jwk) {
   const { child, url } = await start('bench-server.mjs', { jwk, latencyMs });
   try {
     const tokens = await enrollUsers(url, sign);
+    const watch = watchEvents(url, tokens);
     let n = 0;
     const result = await run(child, {
       duration: durationFor(latencyMs),
@@ -112,6 +146,8 @@ async function transfers(latencyMs, sign, jwk) {
         },
       ],
     });
+    await watch.stop();
+    result.eventDelays = watch.delays.sort((a, b) => a - b);
     return result;
   } finally {
     child.kill();
@@ -125,7 +161,13 @@ const summary = (r) => ({
   ok: r['2xx'],
   other: r.non2xx + r.errors + r.timeouts,
   cpu: r.cpuPerRequest,
+  events: r.eventDelays,
 });
+
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const eventLine = (name, s) =>
+  `${name.padEnd(34)} ${String(s.events.length).padStart(7)} events   p50 ${String(percentile(s.events, 0.5)).padStart(4)} ms   p99 ${String(percentile(s.events, 0.99)).padStart(5)} ms   max ${percentile(s.events, 1)} ms (target: within 1 s)`;
 
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' };
@@ -171,6 +213,8 @@ console.log(line('bare Hono JSON POST', hono));
 console.log(line('bare Hono + one durable insert', insert));
 console.log(line('Settle transfers (sqlite, synced)', settle));
 console.log(line('Settle transfers, 200 ms network', slow));
+console.log(eventLine('live events seen, from the change', settle));
+console.log(eventLine('  the same, 200 ms network', slow));
 console.log(`ratio to bare Hono: ${(settle.rps / hono.rps).toFixed(2)} (target >= 0.5)`);
 console.log(`one durable insert alone: ${(insert.rps / hono.rps).toFixed(2)} of bare Hono`);
 // Steadier than req/s on a shared machine: what each answer cost the server process.
