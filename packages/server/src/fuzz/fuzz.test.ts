@@ -22,7 +22,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? (process.env.FUZZ_RUNS ? Date.now()
 const TIMEOUT = 30_000 + RUNS * 400;
 /**
  * Routes that take a PIN allow a user a few calls a minute: the test clock moves on by one
- * call's share before each case there, so that long runs reach validation, not the 429.
+ * call's share after each case there, so that long runs reach validation, not the 429.
  */
 const PIN_ROUTES = ['/v1/account/pin', '/v1/account/unlock', '/v1/authorizations'];
 const PIN_CALL_MS = Math.ceil(60_000 / PIN_ATTEMPTS_PER_MINUTE);
