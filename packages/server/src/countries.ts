@@ -10,7 +10,7 @@ export interface CountryRules {
     perTransfer: number;
     /** Sent over any rolling 30 days. */
     rolling30Days: number;
-    /** Sent over any rolling 7 days while the account is under 30 days old. */
+    /** Sent over any rolling 7 days while the account is under 30 days old (since activation). */
     newAccount7Days: number;
   };
 }

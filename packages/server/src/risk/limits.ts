@@ -27,7 +27,7 @@ const format = (minor: number, currency: string) =>
  */
 export async function enforceLimits(
   tx: Sql,
-  sender: { user_id: string; country: Country; created_at: number },
+  sender: { user_id: string; country: Country; created_at: number; verified_at: number | null },
   amount: number,
   now: number,
   all: Limits,
@@ -45,7 +45,9 @@ export async function enforceLimits(
   if (in30Days + amount > limits.rolling30Days) {
     throw exceeded(limits.rolling30Days, 'over 30 days');
   }
-  const isNew = now - Number(sender.created_at) < 30 * DAY;
+  // Its age counts from activation (the SMS code), not from the row a first profile made: a
+  // profile left waiting does not age an account into the higher limits.
+  const isNew = now - Number(sender.verified_at ?? sender.created_at) < 30 * DAY;
   if (isNew && in7Days + amount > limits.newAccount7Days) {
     throw exceeded(limits.newAccount7Days, 'over 7 days for accounts under 30 days old');
   }
