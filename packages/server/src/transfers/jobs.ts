@@ -4,6 +4,7 @@ import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 import {
   advanceTransfer,
   commitStep,
+  type RefundReason,
   recipientState,
   reservePayout,
   startRefund,
@@ -20,9 +21,17 @@ export const leaveAwait = (
   change: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow>>,
 ) => commitStep(services, id, 'await', change);
 
-/** The recipient has enrolled: reserve the payout, or the refund if they are abroad. */
+/**
+ * Why money leaving its wait goes back: from its `expiresAt` on it has expired, whoever moves
+ * it first (the job, the recipient's enrollment, the sender's cancel), however late that is.
+ */
+export const refundReason = (t: TransferRow, now: number, otherwise: RefundReason) =>
+  t.expires_at !== null && Number(t.expires_at) <= now ? 'expired' : otherwise;
+
+/** The recipient has enrolled: reserve the payout, or the refund if they are abroad or late. */
 const toPayout = (services: Services, id: string) =>
   leaveAwait(services, id, async (tx, t, now) => {
+    if (refundReason(t, now, null) === 'expired') return startRefund(tx, t, now, 'expired');
     if ((await recipientState(tx, t)) === 'foreign')
       return startRefund(tx, t, now, 'recipient_not_domestic');
     await reservePayout(tx, t, now);

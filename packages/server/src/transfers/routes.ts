@@ -8,7 +8,7 @@ import { rememberDevice } from '../risk/devices.js';
 import { signAuthorization } from '../sca/authorization.js';
 import type { Services } from '../services.js';
 import { createTransfer, requireAccountCurrency, requireActive } from './create.js';
-import { leaveAwait } from './jobs.js';
+import { leaveAwait, refundReason } from './jobs.js';
 import {
   AuthorizationInput,
   AuthorizationSchema,
@@ -196,7 +196,7 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
         );
       }
       const moved = await leaveAwait(services, t.id, (tx, row, now) =>
-        startRefund(tx, row, now, null),
+        startRefund(tx, row, now, refundReason(row, now, null)),
       );
       if (moved)
         return c.json(transferView((await advanceTransfer(services, moved)) ?? moved), 200);
