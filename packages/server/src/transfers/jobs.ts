@@ -11,6 +11,9 @@ import {
 } from './steps.js';
 import type { TransferRow } from './transfer-row.js';
 
+/** How long after its expiry a spent SCA authorization is still remembered as spent. */
+const SCA_USED_KEPT_MS = 3600_000;
+
 /** A step untouched this long is taken over by the job: its runner crashed or gave up. */
 const STALE_MS = 10_000;
 
@@ -88,7 +91,9 @@ export async function runJobsOnce(services: Services, { recovering = false } = {
   await services.store.run('DELETE FROM idempotency_keys WHERE created_at < ?', [
     now - IDEMPOTENCY_TTL_MS,
   ]);
-  await services.store.run('DELETE FROM sca_used WHERE expires_at < ?', [now]);
+  // Spent authorizations are kept past their expiry: another server process whose clock runs
+  // behind this one's would still take one as unexpired, and spend it again.
+  await services.store.run('DELETE FROM sca_used WHERE expires_at < ?', [now - SCA_USED_KEPT_MS]);
 }
 
 /** Runs the jobs every `intervalMs` until stopped; a recovery pass first. */
