@@ -5,6 +5,8 @@ export interface CountryRules {
   currency: string;
   /** The language of what Settle writes to people there itself: the SMS code. */
   language: 'en' | 'fr';
+  /** Where business days are counted (`availableAt`): the banks' own time. */
+  timeZone: string;
   limits: {
     /** Largest single transfer. */
     perTransfer: number;
@@ -20,9 +22,10 @@ const messengerLimits = { perTransfer: 50_000, rolling30Days: 150_000, newAccoun
 
 /** The launch countries; add a row to open another one. */
 export const countries = {
-  FR: { currency: 'EUR', language: 'fr', limits: messengerLimits },
-  GB: { currency: 'GBP', language: 'en', limits: messengerLimits },
-  US: { currency: 'USD', language: 'en', limits: messengerLimits },
+  FR: { currency: 'EUR', language: 'fr', timeZone: 'Europe/Paris', limits: messengerLimits },
+  GB: { currency: 'GBP', language: 'en', timeZone: 'Europe/London', limits: messengerLimits },
+  // US banks settle on Eastern time (the Federal Reserve's business days).
+  US: { currency: 'USD', language: 'en', timeZone: 'America/New_York', limits: messengerLimits },
 } as const satisfies Partial<Record<CountryCode, CountryRules>>;
 
 export type Country = keyof typeof countries;

@@ -1,4 +1,5 @@
 import type { Availability } from '../cards/sandbox-cards.js';
+import { type Country, countries } from '../countries.js';
 import { ledgerAccount, reserve, resolve } from '../ledger/ledger.js';
 import type { CardDetails, OperationResult } from '../processor/processor.js';
 import type { Services } from '../services.js';
@@ -182,8 +183,8 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
       });
     }
     case 'payout': {
-      const recipient = await services.store.get<{ card_id: string }>(
-        'SELECT card_id FROM accounts WHERE user_id = ?',
+      const recipient = await services.store.get<{ card_id: string; country: Country | null }>(
+        'SELECT card_id, country FROM accounts WHERE user_id = ?',
         [t.recipient_id],
       );
       await fault?.('before-payout');
@@ -200,7 +201,11 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
           status: 'completed',
           payout_ref: result.reference,
           completed_at: now,
-          available_at: availableAt(now, result.availability as Availability),
+          available_at: availableAt(
+            now,
+            result.availability as Availability,
+            recipient?.country ? countries[recipient.country].timeZone : 'UTC',
+          ),
         };
       });
     }
