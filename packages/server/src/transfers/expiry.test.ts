@@ -108,6 +108,38 @@ describe.each(await storeKinds())('the wait for a recipient on the %s store', (k
     expect(await outcome(alice, id)).toEqual(['canceled', 'expired', 0, 1]);
   });
 
+  it('finds what is due behind more than 500 older waiting transfers', async () => {
+    const busy = await testApp(db.store, {
+      risk: { velocityReview: 10_000, velocityBlock: 10_000 },
+      scaExemption: { countSinceLastPin: 10_000, sinceLastPin: 1e9 },
+    });
+    busy.clock.now = base;
+    const alice = `${kind}-busy`;
+    await enroll(busy, alice, { phone: nextPhone() });
+    for (let i = 0; i < 500; i++) {
+      busy.clock.now += 1;
+      const res = await busy.pay(alice, '/v1/transfers', {
+        recipientId: `${kind}-nobody${i}`,
+        amount: eur(1),
+      });
+      expect(res.body.status).toBe('awaiting_recipient');
+    }
+    busy.clock.now += 1;
+    const late = await busy.pay(alice, '/v1/transfers', {
+      recipientId: `${kind}-zoe`,
+      amount: eur(1),
+    });
+    // Zoe's activation committed, and the server stopped before paying out what waited for
+    // her: the job must find it, however many others still wait.
+    await enrollUntilCode(busy, `${kind}-zoe`, { phone: nextPhone() });
+    await db.store.run(`UPDATE accounts SET status = 'active', verified_at = ? WHERE user_id = ?`, [
+      busy.clock.now,
+      `${kind}-zoe`,
+    ]);
+    await busy.app.jobs.runOnce();
+    expect(await outcome(alice, late.body.id)).toEqual(['completed', null, 1, 0]);
+  }, 60_000);
+
   it('refunds once when the sender cancels as the job expires it', async () => {
     for (let round = 0; round < 4; round++) {
       const { alice, id, expiresAt } = await waiting();

@@ -70,11 +70,15 @@ export async function runJobsOnce(services: Services, { recovering = false } = {
   );
   for (const { id } of due) await advanceTransfer(services, id);
 
+  // Only those with something to do: the many still waiting would otherwise fill the batch
+  // and hide what is due behind them.
   const awaiting = await services.store.all<{ id: string; expired: number; payable: number }>(
-    `SELECT t.id, CASE WHEN t.expires_at <= ? THEN 1 ELSE 0 END AS expired,
-       CASE WHEN a.status = 'active' AND a.country IS NOT NULL AND a.card_id IS NOT NULL THEN 1 ELSE 0 END AS payable
-     FROM transfers t LEFT JOIN accounts a ON a.user_id = t.recipient_id
-     WHERE t.step = 'await' AND t.step <> 'done' ORDER BY t.created_at LIMIT 500`,
+    `SELECT * FROM (
+       SELECT t.id, t.created_at, CASE WHEN t.expires_at <= ? THEN 1 ELSE 0 END AS expired,
+         CASE WHEN a.status = 'active' AND a.country IS NOT NULL AND a.card_id IS NOT NULL THEN 1 ELSE 0 END AS payable
+       FROM transfers t LEFT JOIN accounts a ON a.user_id = t.recipient_id
+       WHERE t.step = 'await' AND t.step <> 'done'
+     ) AS due WHERE expired = 1 OR payable = 1 ORDER BY created_at LIMIT 500`,
     [now],
   );
   for (const t of awaiting) {
