@@ -30,8 +30,9 @@ export const rateLimit = ({
   message,
 }: RateLimitOptions): MiddlewareHandler => {
   const buckets = new Map<string, { tokens: number; at: number }>();
+  // A clock set back (an NTP step) refills nothing, rather than owing the time back.
   const level = (b: { tokens: number; at: number }, t: number) =>
-    Math.min(perMinute, b.tokens + ((t - b.at) * perMinute) / 60_000);
+    Math.min(perMinute, b.tokens + (Math.max(0, t - b.at) * perMinute) / 60_000);
   return async function rateLimit(c, next) {
     const id = key(c);
     const t = now();
