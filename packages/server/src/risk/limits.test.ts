@@ -25,10 +25,12 @@ describe.each(await storeKinds())('limits at their boundaries on the %s store', 
   /** A fresh active French user, enrolled `ageMs` before the clock's present time. */
   const user = async (ageMs = 0, card?: string) => {
     const id = `${kind}-l${++n}`;
-    const present = t.clock.now;
-    t.clock.now -= ageMs;
     await enroll(t, id, { phone: nextPhone(), pin: PIN, ...(card ? { card } : {}) });
-    t.clock.now = present;
+    await db.store.run('UPDATE accounts SET created_at = ?, verified_at = ? WHERE user_id = ?', [
+      t.clock.now - ageMs,
+      t.clock.now - ageMs,
+      id,
+    ]);
     return id;
   };
   /** Sends with a fresh PIN authorization (no exemption in the way). */
@@ -194,6 +196,24 @@ describe.each(await storeKinds())('limits at their boundaries on the %s store', 
     );
     await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'reject' });
     expect((await pay(`${kind}-other${n}`, 5001)).status).toBe(201);
+  });
+
+  it('applies each country its own limits', async () => {
+    const local = await testApp(db.store, { limits: { GB: { perTransfer: 1000 } } });
+    local.clock.now = base;
+    const [gary, gwen] = [`${kind}-gary${++n}`, `${kind}-gwen${n}`];
+    await enroll(local, gary, { phone: '+447400123451', card: GB_CARD, country: 'GB' });
+    await enroll(local, gwen, { phone: '+447400123452', card: GB_CARD, country: 'GB' });
+    const gbp = (value: number) =>
+      local.pay(gary, '/v1/transfers', {
+        recipientId: gwen,
+        amount: { value, currency: 'GBP' },
+      });
+    expect((await gbp(1001)).body.error?.code).toBe('limit_exceeded');
+    expect((await gbp(1000)).body.status).toBe('completed');
+    // France keeps the defaults.
+    const [alice, bob] = [await user(40 * DAY), await user()];
+    expect((await send(alice, bob, 50_000)).body.status).toBe('completed');
   });
 
   it('holds 20 simultaneous transfers within the 30-day limit of an older account', async () => {

@@ -114,6 +114,15 @@ describe.each(await storeKinds())('the PIN and its exemption on the %s store', (
     expect(code(replay)).toBe('authentication_required');
   });
 
+  it('lets one of simultaneous payments with one authorization through', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const { body } = await authorize(alice, bob, 5000);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => send(alice, bob, 5000, body.authorization)),
+    );
+    expect(results.map(code).sort()).toEqual([...Array(7).fill('authentication_required'), 'ok']);
+  });
+
   it('binds an authorization to its amount, currency and payee', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()];
     const { body } = await authorize(alice, bob, 5000);
