@@ -53,9 +53,13 @@ export type SettleApp = OpenAPIHono & {
    * Requests already received are still answered.
    */
   drain(): void;
-  /** Background work: recovery after a restart, retries, payouts, 7-day expiry. */
+  /**
+   * Background work: recovery after a restart, retries, payouts, 7-day expiry. `runOnce`
+   * looks for waiting transfers whose recipient can be paid unless `sweepAwaiting` is false
+   * (`start` does so once a minute).
+   */
   jobs: {
-    runOnce(options?: { recovering?: boolean }): Promise<void>;
+    runOnce(options?: { recovering?: boolean; sweepAwaiting?: boolean }): Promise<void>;
     start(intervalMs?: number): { stop(): Promise<void> };
   };
 };
@@ -255,7 +259,8 @@ export function createApp(options: SettleOptions): SettleApp {
       events.drain();
     },
     jobs: {
-      runOnce: (opts?: { recovering?: boolean }) => runJobsOnce(services, opts),
+      runOnce: (opts?: { recovering?: boolean; sweepAwaiting?: boolean }) =>
+        runJobsOnce(services, opts),
       start: (intervalMs?: number) => startJobs(services, intervalMs),
     },
   });

@@ -275,6 +275,15 @@ export const migrations: Migration[] = [
       'ALTER TABLE accounts ADD COLUMN pin_check_until BIGINT',
     ],
   },
+  {
+    version: 8,
+    name: 'awaiting_expiry',
+    statements: [
+      // The jobs refund what waited 7 days every second: they find it by its expiry, without
+      // reading every transfer still waiting.
+      "CREATE INDEX transfers_awaiting_expiry ON transfers (expires_at) WHERE step = 'await'",
+    ],
+  },
 ];
 
 /** Applies pending migrations inside the caller's transaction; returns the versions applied. */

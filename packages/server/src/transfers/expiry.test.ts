@@ -91,6 +91,25 @@ describe.each(await storeKinds())('the wait for a recipient on the %s store', (k
     expect(await outcome(alice, id)).toEqual(['canceled', 'expired', 0, 1]);
   });
 
+  it('refunds what expired on every pass, and pays what a crash left waiting on the sweeping ones', async () => {
+    const old = await waiting();
+    t.clock.now = old.expiresAt;
+    await t.app.jobs.runOnce({ sweepAwaiting: false });
+    expect(await outcome(old.alice, old.id)).toEqual(['canceled', 'expired', 0, 1]);
+
+    const left = await waiting();
+    // The recipient's activation committed; the server stopped before paying out.
+    await enrollUntilCode(t, left.recipient, { phone: nextPhone() });
+    await db.store.run(`UPDATE accounts SET status = 'active', verified_at = ? WHERE user_id = ?`, [
+      t.clock.now,
+      left.recipient,
+    ]);
+    await t.app.jobs.runOnce({ sweepAwaiting: false });
+    expect(await outcome(left.alice, left.id)).toEqual(['awaiting_recipient', null, 0, 0]);
+    await t.app.jobs.runOnce();
+    expect(await outcome(left.alice, left.id)).toEqual(['completed', null, 1, 0]);
+  });
+
   it('says expired when the sender cancels after the expiry the job has not applied yet', async () => {
     const { alice, id, expiresAt } = await waiting();
     t.clock.now = expiresAt - 1;

@@ -54,12 +54,18 @@ export async function releaseAwaiting(services: Services, userId: string) {
   }
 }
 
+/** How often the jobs look for waiting transfers whose recipient can now be paid: passes. */
+const SWEEP_EVERY = 60;
+
 /**
- * One pass of the background work: resumes steps left by crashes or failed calls, pays
- * out to recipients who enrolled, refunds what waited 7 days, and forgets old keys.
- * `recovering` takes every unfinished step, as on a restart.
+ * One pass of the background work: resumes steps left by crashes or failed calls, refunds
+ * what waited 7 days, pays out to recipients who enrolled (`sweepAwaiting`), and forgets old
+ * keys. `recovering` takes every unfinished step, as on a restart.
  */
-export async function runJobsOnce(services: Services, { recovering = false } = {}) {
+export async function runJobsOnce(
+  services: Services,
+  { recovering = false, sweepAwaiting = true } = {},
+) {
   const now = services.now();
   const due = await services.store.all<{ id: string }>(
     // `step <> 'done'` (implied) lets the query use the index of unfinished transfers.
@@ -70,25 +76,28 @@ export async function runJobsOnce(services: Services, { recovering = false } = {
   );
   for (const { id } of due) await advanceTransfer(services, id);
 
-  // Only those with something to do: the many still waiting would otherwise fill the batch
-  // and hide what is due behind them.
-  const awaiting = await services.store.all<{ id: string; expired: number; payable: number }>(
-    `SELECT * FROM (
-       SELECT t.id, t.created_at, CASE WHEN t.expires_at <= ? THEN 1 ELSE 0 END AS expired,
-         CASE WHEN a.status = 'active' AND a.country IS NOT NULL AND a.card_id IS NOT NULL THEN 1 ELSE 0 END AS payable
-       FROM transfers t LEFT JOIN accounts a ON a.user_id = t.recipient_id
-       WHERE t.step = 'await' AND t.step <> 'done'
-     ) AS due WHERE expired = 1 OR payable = 1 ORDER BY created_at LIMIT 500`,
+  const expired = await services.store.all<{ id: string }>(
+    `SELECT id FROM transfers WHERE step = 'await' AND expires_at <= ? ORDER BY expires_at LIMIT 500`,
     [now],
   );
-  for (const t of awaiting) {
-    if (Number(t.payable) === 1) {
-      if (await toPayout(services, t.id)) await advanceTransfer(services, t.id);
-    } else if (Number(t.expired) === 1) {
-      const moved = await leaveAwait(services, t.id, (tx, row, at) =>
-        startRefund(tx, row, at, 'expired'),
-      );
-      if (moved) await advanceTransfer(services, t.id);
+  for (const { id } of expired) {
+    const moved = await leaveAwait(services, id, (tx, row, at) =>
+      startRefund(tx, row, at, 'expired'),
+    );
+    if (moved) await advanceTransfer(services, id);
+  }
+
+  // A recipient's enrollment pays out what waited for them (releaseAwaiting); this finds what
+  // a crash or a failed call left waiting. It reads every waiting transfer, so not every pass.
+  if (sweepAwaiting) {
+    const payable = await services.store.all<{ id: string }>(
+      `SELECT t.id FROM transfers t JOIN accounts a ON a.user_id = t.recipient_id
+       WHERE t.step = 'await' AND t.step <> 'done'
+         AND a.status = 'active' AND a.country IS NOT NULL AND a.card_id IS NOT NULL
+       ORDER BY t.created_at LIMIT 500`,
+    );
+    for (const { id } of payable) {
+      if (await toPayout(services, id)) await advanceTransfer(services, id);
     }
   }
 
@@ -100,13 +109,18 @@ export async function runJobsOnce(services: Services, { recovering = false } = {
   await services.store.run('DELETE FROM sca_used WHERE expires_at < ?', [now - SCA_USED_KEPT_MS]);
 }
 
-/** Runs the jobs every `intervalMs` until stopped; a recovery pass first. */
+/**
+ * Runs the jobs every `intervalMs` until stopped; a recovery pass first. Waiting transfers
+ * whose recipient can be paid are looked for on that pass and every SWEEP_EVERY passes after.
+ */
 export function startJobs(services: Services, intervalMs = 1000) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let pass = 0;
   const loop = (recovering: boolean) => {
-    running = runJobsOnce(services, { recovering })
+    const sweepAwaiting = recovering || pass++ % SWEEP_EVERY === 0;
+    running = runJobsOnce(services, { recovering, sweepAwaiting })
       .catch((error: Error) => services.log({ event: 'jobs.failed', error: error.name }))
       .finally(() => {
         if (!stopped) timer = setTimeout(() => loop(false), intervalMs);
