@@ -4,6 +4,7 @@ import { AccountSchema } from '../enrollment/schemas.js';
 import { conflict, notFound } from '../http/errors.js';
 import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
 import { adminErrorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
+import { exceededLimit } from '../risk/limits.js';
 import type { Services } from '../services.js';
 import { transferChanged } from '../transfers/changes.js';
 import { reserveCharge } from '../transfers/create.js';
@@ -134,6 +135,27 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
                 `The ${role}’s account is frozen: unfreeze it first, or reject the transfer.`,
               );
             }
+          }
+          // Its money moves now: checked against what the sender sent meanwhile, or a hold
+          // approved late would add to a month that has already reached the limit.
+          const sender = await getAccount(tx, t.sender_id);
+          const country = sender?.country;
+          const limit =
+            sender &&
+            country &&
+            (await exceededLimit(
+              tx,
+              { ...sender, country },
+              Number(t.amount),
+              now,
+              services.limits,
+              t.id,
+            ));
+          if (limit) {
+            throw conflict(
+              'limit_exceeded',
+              `Approving it now would exceed the sender’s ${limit}: reject it.`,
+            );
           }
         }
         if (t?.step === 'review') {

@@ -186,6 +186,45 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     );
   });
 
+  it('will not approve a held transfer that would now take its sender past a limit', async () => {
+    const [alice, bob, carol] = [await user(), await user(), await user()];
+    const small = await t.pay(alice, '/v1/transfers', { recipientId: carol, amount: eur(1000) });
+    expect(small.body.status).toBe('completed');
+    const held = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(2000) });
+    expect(held.body).toMatchObject({ status: 'pending', review: true });
+    const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === held.body.id,
+    );
+    // A week on, the hold no longer counts in the new account's 250 per 7 days, and the
+    // sender uses it up: approving the hold now would charge 260 in a week.
+    t.clock.now += 8 * 24 * 3600_000;
+    const auth = await t.call(alice, 'POST', '/v1/authorizations', {
+      pin: '914273',
+      amount: eur(24_000),
+      payeeId: carol,
+    });
+    const later = await t.pay(alice, '/v1/transfers', {
+      recipientId: carol,
+      amount: eur(24_000),
+      authorization: auth.body.authorization,
+    });
+    expect(later.body.status).toBe('completed');
+    const approve = await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'approve',
+    });
+    expect([approve.status, approve.body.error?.code]).toEqual([409, 'limit_exceeded']);
+    expect(approve.body.error.message).toContain('€250.00 over 7 days');
+    expect((await admin('GET', '/v1/admin/flags?status=open')).body.data).toContainEqual(flag);
+    expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(0);
+    const reject = await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'reject',
+    });
+    expect(reject.body.status).toBe('rejected');
+    expect((await t.call(alice, 'GET', `/v1/transfers/${held.body.id}`)).body.status).toBe(
+      'failed',
+    );
+  });
+
   it('refunds a held transfer approved after its recipient enrolled in another country', async () => {
     const alice = await user();
     const gina = `${kind}-gina`;

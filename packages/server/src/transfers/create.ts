@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { ledgerAccount, reserve } from '../ledger/ledger.js';
 import { getRequest, notOpen, type RequestRow } from '../requests/request-row.js';
 import { isNewDevice } from '../risk/devices.js';
-import { enforceLimits } from '../risk/limits.js';
+import { exceededLimit } from '../risk/limits.js';
 import { assessRisk, raiseFlag } from '../risk/rules.js';
 import { spendAuthorization } from '../sca/authorization.js';
 import type { Services } from '../services.js';
@@ -147,7 +147,10 @@ export async function createTransfer(
     if (input.requestId) await checkRequest(tx, userId, input);
 
     // Limits first: no point asking for a PIN for a payment that cannot happen.
-    await enforceLimits(tx, sender, amount, now, services.limits);
+    const limit = await exceededLimit(tx, sender, amount, now, services.limits);
+    if (limit) {
+      throw unprocessable('limit_exceeded', `This transfer would exceed ${limit}.`, 'amount.value');
+    }
     let sca: 'pin' | 'exempt';
     if (input.authorization) {
       const ok = await spendAuthorization(tx, services, input.authorization, {
