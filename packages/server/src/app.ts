@@ -20,7 +20,7 @@ import { eventRoutes } from './events/routes.js';
 import { requireUser } from './http/auth.js';
 import { ApiError, type ErrorBody } from './http/errors.js';
 import { refuseAmbiguousJson } from './http/json-body.js';
-import { maskCardNumbers } from './http/mask.js';
+import { maskCardNumbers, maskClientKey } from './http/mask.js';
 import { accessLog } from './http/middleware.js';
 import { findNul } from './http/nul.js';
 import { requirePlatform } from './http/platform.js';
@@ -100,19 +100,24 @@ export function createApp(options: SettleOptions): SettleApp {
       if (result.success) {
         const at = findNul(result.data);
         if (at === undefined) return;
+        const param = maskClientKey(at) || undefined;
         throw new ApiError(
           400,
           'invalid_request_error',
           'parameter_invalid',
-          `${at ? `${at}: ` : ''}NUL characters are not allowed.`,
-          at || undefined,
+          `${param ? `${param}: ` : ''}NUL characters are not allowed.`,
+          param,
         );
       }
       const issue = result.error.issues[0];
-      // Messages and paths may quote a key the client sent: it could be a card number.
-      const param = maskCardNumbers(issue?.path.join('.') ?? '') || undefined;
-      const message = issue
-        ? maskCardNumbers(`${param ? `${param}: ` : ''}${issue.message}`)
+      // Paths and unknown keys are the client's: one could be a PIN, a code or a card number.
+      const param = maskClientKey(issue?.path.join('.') ?? '') || undefined;
+      const text =
+        issue?.code === 'unrecognized_keys'
+          ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map((k) => `"${maskClientKey(k.slice(0, 64))}"`).join(', ')}`
+          : issue?.message;
+      const message = text
+        ? maskCardNumbers(`${param ? `${param}: ` : ''}${text}`)
         : 'Invalid request.';
       throw new ApiError(400, 'invalid_request_error', 'parameter_invalid', message, param);
     },

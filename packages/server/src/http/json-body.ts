@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { visit } from 'jsonc-parser';
 import { invalid } from './errors.js';
-import { maskCardNumbers } from './mask.js';
+import { maskClientKey } from './mask.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -30,7 +30,7 @@ function tooDeep(text: string): boolean {
   return false;
 }
 
-const quote = (key: string) => `\`${maskCardNumbers(key.slice(0, 64))}\``;
+const quote = (key: string) => `\`${maskClientKey(key.slice(0, 64))}\``;
 
 /**
  * What makes a JSON body ambiguous although `JSON.parse` takes it, or undefined: bytes that

@@ -5,3 +5,10 @@
  */
 export const maskCardNumbers = (text: string) =>
   text.replace(/\d(?:[ -]?\d){11,18}/g, '[card number]');
+
+/**
+ * A key or path a client sent, to quote back in an error: any run of three digits or more
+ * is masked, since a client that sent a PIN, an SMS code or a card number as a key must not
+ * have it echoed. Our own keys hold no such runs; array indices below 100 stay readable.
+ */
+export const maskClientKey = (key: string) => key.replace(/\d(?:[ -]?\d){2,}/g, '…');
