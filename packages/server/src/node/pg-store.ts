@@ -79,8 +79,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     types,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle client losing its connection must not crash the process.
+  // A client losing its connection must not crash the process: idle ones report it to the
+  // pool, checked-out ones to no one (pg emits 'error' when no query is running, as between
+  // a transaction's statements); their next query fails, and the pool drops them.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   const listener = pgListener(options.connectionString, schema);
   const direct = executor(pool, listener.channel);
