@@ -18,7 +18,7 @@ import { revocationCheck, secureRoutes } from './enrollment/secure-routes.js';
 import { createEventHub } from './events/hub.js';
 import { eventRoutes } from './events/routes.js';
 import { requireUser } from './http/auth.js';
-import { ApiError, type ErrorBody } from './http/errors.js';
+import { ApiError, type ErrorBody, unavailable } from './http/errors.js';
 import { refuseAmbiguousJson } from './http/json-body.js';
 import { maskCardNumbers, maskClientKey } from './http/mask.js';
 import { accessLog } from './http/middleware.js';
@@ -30,6 +30,7 @@ import { requestRoutes } from './requests/routes.js';
 import { defaultRisk } from './risk/rules.js';
 import type { Services } from './services.js';
 import { devOutbox } from './sms.js';
+import { StoreUnavailableError } from './store/store.js';
 import { EXEMPTION } from './transfers/create.js';
 import { runJobsOnce, startJobs } from './transfers/jobs.js';
 import { transferRoutes } from './transfers/routes.js';
@@ -139,6 +140,18 @@ export function createApp(options: SettleOptions): SettleApp {
     // The client left before its body arrived: no one to answer, nothing wrong here. 499 is
     // what proxies log for it.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
+    // The database is down, restarting or saturated: a clear 503 the client retries (money
+    // moves are safe to retry with their Idempotency-Key), not a 500.
+    if (error instanceof StoreUnavailableError) {
+      log({ event: 'store.unavailable', requestId: c.get('requestId'), reason: error.reason });
+      const answer = unavailable(
+        'store_unavailable',
+        'The service is briefly unavailable. Try again in a moment.',
+        1,
+      );
+      c.header('Retry-After', '1');
+      return c.json(answer.toBody(), 503);
+    }
     // Only the error's class and stack: messages of lower layers may quote input.
     log({
       event: 'error',

@@ -12,4 +12,5 @@ export type { CardCheck, CardDetails, Processor } from './processor/processor.js
 export type { RiskOptions } from './risk/rules.js';
 export type { SmsSender } from './sms.js';
 export type { Sql, SqlValue, Store } from './store/store.js';
+export { StoreUnavailableError } from './store/store.js';
 export type { ScaExemption } from './transfers/create.js';

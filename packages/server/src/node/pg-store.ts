@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { applyMigrations, createMigrationsTable } from '../store/migrations.js';
-import type { Sql, SqlValue, Store } from '../store/store.js';
+import { type Sql, type SqlValue, type Store, StoreUnavailableError } from '../store/store.js';
 import { pgListener } from './pg-listener.js';
 
 export interface PgStoreOptions {
@@ -31,23 +31,61 @@ function toPg(sql: string): string {
 // Serialization failures and deadlocks are safe to retry: the transaction did nothing.
 const RETRYABLE = new Set(['40001', '40P01']);
 
+// Network errors of the connection, and SQLSTATEs that say the server, not the statement,
+// is the problem: connection exceptions (class 08), shutdowns and start-ups (57P01-57P03),
+// too many connections (53300).
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+// What pg and its pool throw, without a code, when a connection ends or cannot be had.
+const DRIVER =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/** The error to throw for `error`: a StoreUnavailableError when the database did not answer. */
+export function classifyPgError(error: unknown): unknown {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (NETWORK.has(code) || UNAVAILABLE.test(code))) {
+    return new StoreUnavailableError(code, { cause: error });
+  }
+  if (typeof message === 'string' && DRIVER.test(message)) {
+    return new StoreUnavailableError('connection', { cause: error });
+  }
+  return error;
+}
+
+async function query(client: pg.Pool | pg.PoolClient, text: string, params: SqlValue[]) {
+  try {
+    return await client.query(text, params);
+  } catch (error) {
+    throw classifyPgError(error);
+  }
+}
+
 function executor(client: pg.Pool | pg.PoolClient, channel: (name: string) => string): Sql {
   return {
     async all<T>(sql: string, params: SqlValue[] = []) {
-      return (await client.query(toPg(sql), params)).rows as T[];
+      return (await query(client, toPg(sql), params)).rows as T[];
     },
     async get<T>(sql: string, params: SqlValue[] = []) {
-      return (await client.query(toPg(sql), params)).rows[0] as T | undefined;
+      return (await query(client, toPg(sql), params)).rows[0] as T | undefined;
     },
     async run(sql: string, params: SqlValue[] = []) {
-      return { changes: (await client.query(toPg(sql), params)).rowCount ?? 0 };
+      return { changes: (await query(client, toPg(sql), params)).rowCount ?? 0 };
     },
     async lock(key: string) {
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+      await query(client, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
     },
     // NOTIFY inside a transaction is delivered at commit, and dropped by a rollback.
     async notify(name: string, payload: string) {
-      await client.query('SELECT pg_notify($1, $2)', [channel(name), payload]);
+      await query(client, 'SELECT pg_notify($1, $2)', [channel(name), payload]);
     },
   };
 }
@@ -90,11 +128,13 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
   async function transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error) => {
+        throw classifyPgError(error);
+      });
       try {
-        await client.query('BEGIN');
+        await query(client, 'BEGIN', []);
         const result = await fn(executor(client, listener.channel));
-        await client.query('COMMIT');
+        await query(client, 'COMMIT', []);
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -42,3 +42,19 @@ export interface Store extends Sql {
   ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/**
+ * The database did not answer: it is down or restarting, the connection was lost, or a wait
+ * (for a connection, a lock, a statement) ran out. Nothing the request asked for is known to
+ * have happened; the API answers 503 and the client retries (with its Idempotency-Key).
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(
+    /** What went wrong, without the driver's message (which may quote parameters). */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`The database is unavailable (${reason}).`, options);
+  }
+}
