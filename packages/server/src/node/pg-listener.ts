@@ -32,7 +32,9 @@ export function pgListener(connectionString: string, schema: string | undefined)
 
   async function connection(): Promise<pg.Client> {
     if (client) return client;
-    const c = new pg.Client({ connectionString });
+    // keepAlive: a connection whose peer vanished ends, and is made again, instead of
+    // waiting forever for notifications.
+    const c = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 5_000 });
     c.on('notification', (message) => {
       if (message.channel.startsWith(prefix)) {
         listeners.deliver(message.channel.slice(prefix.length), message.payload ?? '');

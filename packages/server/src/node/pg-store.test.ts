@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../store/store.js';
 import { testApp } from '../testing/platform.js';
 import { openTestStore, pgUrl, storeKinds, type TestStore } from '../testing/stores.js';
-import { openPgStore } from './pg-store.js';
+import { openPgStore, PG_TIMEOUTS } from './pg-store.js';
 
 const kinds = (await storeKinds()).filter((kind) => kind === 'postgres');
 
@@ -42,6 +43,91 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store when connections are l
       expect(await db.store.get('SELECT 1 AS one')).toEqual({ one: 1 });
     } finally {
       process.off('uncaughtException', onUncaught);
+    }
+  });
+});
+
+describe.skipIf(kinds.length === 0)('the PostgreSQL store: waits are bounded', () => {
+  let db: TestStore;
+  beforeAll(async () => {
+    db = await openTestStore('postgres');
+  });
+  afterAll(() => db.cleanup());
+
+  /** `fn`'s rejection and how long it took. */
+  async function timed(fn: () => Promise<unknown>) {
+    const start = performance.now();
+    const error = await fn().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    return { error, ms: performance.now() - start };
+  }
+
+  it('has bounds by default', () => {
+    expect(PG_TIMEOUTS.connectionTimeoutMs).toBeGreaterThan(0);
+    expect(PG_TIMEOUTS.statementTimeoutMs).toBeGreaterThan(0);
+    expect(PG_TIMEOUTS.lockTimeoutMs).toBeGreaterThan(0);
+  });
+
+  it('gives up waiting for a connection when every one of the pool is busy', async () => {
+    const store = await openPgStore({ connectionString: pgUrl, max: 1, connectionTimeoutMs: 300 });
+    let release = () => {};
+    const held = store.transaction(
+      (tx) =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          void tx.get('SELECT 1');
+        }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const { error, ms } = await timed(() => store.get('SELECT 1 AS one'));
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(ms).toBeLessThan(2000);
+    } finally {
+      release();
+      await held;
+      await store.close();
+    }
+  });
+
+  it('gives up waiting for a lock another transaction holds', async () => {
+    const other = await db.openAgain();
+    const store = await openPgStore({ connectionString: pgUrl, lockTimeoutMs: 200 });
+    let release = () => {};
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const held = other.transaction(async (tx) => {
+      await tx.lock('sender:stuck');
+      locked();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    try {
+      await isLocked;
+      const { error, ms } = await timed(() => store.transaction((tx) => tx.lock('sender:stuck')));
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(ms).toBeLessThan(2000);
+    } finally {
+      release();
+      await held;
+      await Promise.all([store.close(), other.close()]);
+    }
+  });
+
+  it('cancels a statement that runs too long', async () => {
+    const store = await openPgStore({ connectionString: pgUrl, statementTimeoutMs: 200 });
+    try {
+      const { error, ms } = await timed(() => store.get('SELECT pg_sleep(2)'));
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(ms).toBeLessThan(1500);
+      expect(await store.get('SELECT 1 AS one')).toEqual({ one: 1 });
+    } finally {
+      await store.close();
     }
   });
 });

@@ -8,7 +8,25 @@ export interface PgStoreOptions {
   /** A schema to use instead of `public` (created if missing), e.g. one per test run. */
   schema?: string;
   max?: number;
+  /** How long a query waits for a connection of the pool (all busy) or a new one. */
+  connectionTimeoutMs?: number;
+  /** How long one statement may run (PostgreSQL's statement_timeout). */
+  statementTimeoutMs?: number;
+  /** How long a statement may wait for a lock (lock_timeout), an advisory lock included. */
+  lockTimeoutMs?: number;
 }
+
+/**
+ * Bounded waits: a request never hangs on a saturated pool, a lock held by a stuck
+ * transaction, or a runaway statement; it gets 503 store_unavailable instead. A transaction
+ * left open (its process frozen) is ended after a minute, freeing its locks.
+ */
+export const PG_TIMEOUTS = {
+  connectionTimeoutMs: 5_000,
+  statementTimeoutMs: 15_000,
+  lockTimeoutMs: 5_000,
+  idleInTransactionMs: 60_000,
+};
 
 // BIGINT (oid 20) columns hold ms timestamps and minor units, all below 2^53.
 const types = {
@@ -33,7 +51,6 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 // Network errors of the connection, and SQLSTATEs that say the server, not the statement,
 // is the problem: connection exceptions (class 08), shutdowns and start-ups (57P01-57P03),
-// too many connections (53300).
 const NETWORK = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -44,7 +61,9 @@ const NETWORK = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
-const UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+// too many connections (53300); and the bounded waits: statement_timeout (57014), lock_timeout
+// (55P03), idle_in_transaction_session_timeout (25P03).
+const UNAVAILABLE = /^(08...|57P0[123]|53300|57014|55P03|25P03)$/;
 // What pg and its pool throw, without a code, when a connection ends or cannot be had.
 const DRIVER =
   /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
@@ -115,6 +134,12 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     types,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? PG_TIMEOUTS.connectionTimeoutMs,
+    statement_timeout: options.statementTimeoutMs ?? PG_TIMEOUTS.statementTimeoutMs,
+    lock_timeout: options.lockTimeoutMs ?? PG_TIMEOUTS.lockTimeoutMs,
+    idle_in_transaction_session_timeout: PG_TIMEOUTS.idleInTransactionMs,
+    // A connection whose peer vanished (no RST) is found out, rather than waited on forever.
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A client losing its connection must not crash the process: idle ones report it to the
@@ -157,6 +182,10 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     transaction,
     async migrate() {
       return transaction(async (tx) => {
+        // Migrations may take long (an index on a big table) and wait for each other: no
+        // bound here. `settle migrate` is a release step, not a request.
+        await tx.run('SET LOCAL statement_timeout = 0');
+        await tx.run('SET LOCAL lock_timeout = 0');
         // One migrator at a time across processes.
         await tx.lock('settle:migrate');
         await tx.run(createMigrationsTable);
