@@ -132,6 +132,35 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store: waits are bounded', (
   });
 });
 
+describe.skipIf(kinds.length === 0)('the PostgreSQL store at the start of processes', () => {
+  it('lets several processes start at once on a new schema, and migrates it once', async () => {
+    const schema = `settle_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    // One process is creating the schema (not committed yet) when the others start.
+    const first = new pg.Client({ connectionString: pgUrl });
+    await first.connect();
+    await first.query('BEGIN');
+    await first.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['settle:schema']);
+    await first.query(`CREATE SCHEMA ${schema}`);
+    const opening = Array.from({ length: 3 }, () =>
+      openPgStore({ connectionString: pgUrl, schema }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await first.query('COMMIT');
+    const stores = await Promise.all(opening);
+    try {
+      const applied = await Promise.all(stores.map((store) => store.migrate()));
+      expect(applied.filter((versions) => versions.length > 0)).toHaveLength(1);
+      expect(await stores[0]?.get('SELECT COUNT(*) AS n FROM settle_migrations')).toEqual({
+        n: applied.flat().length,
+      });
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+      await first.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await first.end();
+    }
+  });
+});
+
 describe('the API when PostgreSQL does not answer', () => {
   it('answers 503 store_unavailable with Retry-After, not 500, and logs no stack', async () => {
     // Nothing listens on port 1: every connection is refused, as while PostgreSQL is down.

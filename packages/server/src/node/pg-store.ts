@@ -125,7 +125,12 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     const admin = new pg.Client({ connectionString: options.connectionString });
     await admin.connect();
     try {
+      // IF NOT EXISTS does not hold when two processes start at once on a new schema (one
+      // fails on pg_namespace's unique index): one at a time.
+      await admin.query('BEGIN');
+      await admin.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['settle:schema']);
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await admin.query('COMMIT');
     } finally {
       await admin.end();
     }
