@@ -18,12 +18,12 @@ export const freePort = () =>
  * `settle serve` on a fixed port, restartable. Everything it prints (its JSON log lines
  * included) is appended to `logPath`, so the soak can look for secrets in it afterwards.
  */
-export function settleServer({ port, dataDir, env, logPath }) {
+export function settleServer({ port, dataDir, env, logPath, bin = cli }) {
   const log = createWriteStream(logPath, { flags: 'a' });
   let child;
 
   async function start() {
-    child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--data', dataDir], {
+    child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data', dataDir], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -183,7 +183,8 @@ export function secretsInLog(logPath, { cards, pins, codes }) {
   const text = readFileSync(logPath, 'utf8');
   const found = [];
   for (const pan of new Set(cards)) if (text.includes(pan)) found.push(`card ${pan.slice(-4)}`);
-  if (/cvc/i.test(text)) found.push('a CVC field');
+  // A field named cvc, not the letters inside a random id (ULIDs are upper case: …CVC…).
+  if (/(?<![0-9A-Za-z_])cvc(?![0-9A-Za-z])/.test(text)) found.push('a CVC field');
   for (const secret of new Set([...pins, ...codes])) {
     if (new RegExp(`(?<![0-9A-Za-z])${secret}(?![0-9A-Za-z])`).test(text)) {
       found.push(`PIN or code ${secret.slice(0, 2)}…`);
