@@ -135,24 +135,32 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       await admin.end();
     }
   }
+  // The session's bounds, by SET rather than startup parameters, which session poolers
+  // (PgBouncer) refuse.
+  const bounds = [
+    `SET statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? PG_TIMEOUTS.statementTimeoutMs)}`,
+    `SET lock_timeout = ${Math.trunc(options.lockTimeoutMs ?? PG_TIMEOUTS.lockTimeoutMs)}`,
+    `SET idle_in_transaction_session_timeout = ${PG_TIMEOUTS.idleInTransactionMs}`,
+  ].join('; ');
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     types,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? PG_TIMEOUTS.connectionTimeoutMs,
-    statement_timeout: options.statementTimeoutMs ?? PG_TIMEOUTS.statementTimeoutMs,
-    lock_timeout: options.lockTimeoutMs ?? PG_TIMEOUTS.lockTimeoutMs,
-    idle_in_transaction_session_timeout: PG_TIMEOUTS.idleInTransactionMs,
     // A connection whose peer vanished (no RST) is found out, rather than waited on forever.
     keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // Before the pool hands a new connection out.
+    onConnect: async (client) => {
+      client.on('error', () => undefined);
+      await client.query(bounds);
+    },
   });
   // A client losing its connection must not crash the process: idle ones report it to the
   // pool, checked-out ones to no one (pg emits 'error' when no query is running, as between
-  // a transaction's statements); their next query fails, and the pool drops them.
+  // a transaction's statements) but the listener onConnect adds; their next query fails, and
+  // the pool drops them.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-
   const listener = pgListener(options.connectionString, schema);
   const direct = executor(pool, listener.channel);
 
