@@ -23,3 +23,14 @@ it('runs from Node.js 22.13', async () => {
   const { stdout } = await helpOn('22.13.0');
   expect(stdout).toContain('Usage: settle <command>');
 });
+
+it('says where it looked for PostgreSQL when it cannot reach it', async () => {
+  // Nothing listens on port 1. bin/settle.js runs the built CLI (npm run build).
+  const migrate = promisify(execFile)(process.execPath, [bin, 'migrate'], {
+    env: { ...process.env, DATABASE_URL: 'postgres://settle@127.0.0.1:1/settle' },
+  });
+  await expect(migrate).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/^settle: The database is unavailable .*127\.0\.0\.1:1\n$/),
+  });
+});

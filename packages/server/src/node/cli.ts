@@ -140,6 +140,8 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(`settle: ${error.message}`);
+  // The database's own words say where it was looked for (connect ECONNREFUSED host:port).
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  console.error(`settle: ${error.message}${cause}`);
   process.exit(1);
 });
