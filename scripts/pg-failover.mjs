@@ -1,17 +1,25 @@
-// `node scripts/pg-failover.mjs --pgdata /tmp/pg --pgport 5499 [--minutes 4] [--seed 1]`
+// `node scripts/pg-failover.mjs --pgdata /tmp/pg --pgport 5499 [--minutes 4] [--seed 1]
+//   [--only restart,stop,exhaust,lock,burst,kill] [--old-cli <previous release>/bin/settle.js]`
 //
 // An operator's failure pass on PostgreSQL: two `settle serve` processes share one database
-// (a schema of their own) under the soak's bank workload, each request going to either
-// process, while SSE subscribers on both follow a few users. Meanwhile, on a THROWAWAY
-// cluster (`--pgdata`, which this script restarts: never point it at a shared one):
+// (a schema of their own, both starting at once) under the soak's bank workload, each request
+// going to either process, while SSE subscribers on both follow a few users and a webhook
+// receiver records what it is sent. Meanwhile, on a THROWAWAY cluster (`--pgdata`, which this
+// script restarts: never point it at a shared one):
+//   0. with --old-cli, both processes first run the previous release, then both stop and the
+//      current release starts on its database, both at once (their migrations race);
 //   1. PostgreSQL restarts (pg_ctl restart -m fast);
 //   2. PostgreSQL stops for 20 s, then starts;
-//   3. one server is killed with SIGKILL while the other keeps going (and started later).
-// During each, both servers are probed (GET /healthz, GET /v1/account) for how they answer;
-// at the end every acknowledged key is verified from the store (scripts/soak/verify.mjs) and
-// every SSE subscriber must have received every event of its user, once and in order.
-// Prints figures, and exits 1 when anything was lost, duplicated or unbalanced, a 500 was
-// answered, a probe hung, or an event was missed.
+//   3. other clients take every connection PostgreSQL has left, for 15 s;
+//   4. the transfers table is locked (ACCESS EXCLUSIVE) for 15 s;
+//   5. 300 transfers and 300 reads at once on one process (a pool has 10 connections);
+//   6. one server is killed with SIGKILL while the other keeps going (and started later).
+// During each, both servers are probed (GET /healthz, /v1/account, /v1/transfers) for how
+// they answer; at the end every acknowledged key is verified from the store
+// (scripts/soak/verify.mjs), every SSE subscriber must have received every event of its
+// user, once and in order, and the receiver every webhook message. Prints figures, and exits
+// 1 when anything was lost, duplicated or unbalanced, a 500 was answered, a probe hung, an
+// event or a webhook was missed, or a secret reached the servers' log.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,7 +44,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '4' },
     payers: { type: 'string', default: '10' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
-    only: { type: 'string', default: 'restart,stop,exhaust,lock,kill' },
+    only: { type: 'string', default: 'restart,stop,exhaust,lock,burst,kill' },
     latency: { type: 'string', default: '200' },
     // The bin/settle.js of the previous release: both processes run it first, then both are
     // stopped and the current release starts on its database, both processes at once.
@@ -315,6 +323,49 @@ if (phases.includes('lock')) {
   await locker.query('ROLLBACK');
   await locker.end();
   phase.name = 'after lock';
+  await sleep(10_000);
+}
+
+if (phases.includes('burst')) {
+  // Far more requests at once than a pool has connections (10): 300 transfers and 300 reads
+  // on one process. Each must be answered, within the bounded waits.
+  phase.name = 'burst on one process';
+  const actives = [...workload.users.values()].filter((u) => u.limits).map((u) => u.id);
+  const statuses = {};
+  let slowest = 0;
+  const one = async (n) => {
+    const from = actives[n % actives.length];
+    const to = actives[(n + 1) % actives.length];
+    const entry = {
+      kind: 'transfer',
+      user: from,
+      path: '/v1/transfers',
+      body: { recipientId: to, amount: { value: 100 + n, currency: 'EUR' } },
+      key: `burst-${seed}-${n}`,
+    };
+    workload.keyed.set(entry.key, entry);
+    for (;;) {
+      const t = performance.now();
+      const [paid, read] = await Promise.all([
+        clients[0](from, 'POST', entry.path, { body: entry.body, key: entry.key }),
+        clients[0](to, 'GET', '/v1/transfers?limit=20'),
+      ]);
+      slowest = Math.max(slowest, performance.now() - t);
+      for (const a of [paid, read]) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+      if (paid.status === 201 || paid.status === 200) entry.id = paid.body.id;
+      else if (paid.status >= 400 && paid.status < 500) entry.refusal = paid.body?.error?.code;
+      else {
+        await sleep(1000);
+        continue;
+      }
+      return;
+    }
+  };
+  await Promise.all(Array.from({ length: 300 }, (_, n) => one(n)));
+  console.log(
+    `burst: answers ${JSON.stringify(statuses)}, slowest ${Math.round(slowest)} ms (both requests of a pair)`,
+  );
+  phase.name = 'after burst';
   await sleep(10_000);
 }
 
