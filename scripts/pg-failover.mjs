@@ -373,11 +373,20 @@ if (phases.includes('kill')) {
   phase.name = 'one process killed';
   up[1] = false;
   await servers[1].kill();
-  const inFlight = await store.get(
-    "SELECT COUNT(*) AS n FROM transfers WHERE step IN ('charge', 'payout', 'refund')",
-  );
-  console.log(`kill: server 2 killed with SIGKILL, ${inFlight.n} transfers in flight`);
+  const inFlight = (
+    await store.all("SELECT id FROM transfers WHERE step IN ('charge', 'payout', 'refund')")
+  ).map((r) => r.id);
+  console.log(`kill: server 2 killed with SIGKILL, ${inFlight.length} transfers in flight`);
   await sleep(30_000);
+  // Before the killed process is back: the survivor's jobs must have taken them over.
+  const left = inFlight.length
+    ? await store.get(
+        `SELECT COUNT(*) AS n FROM transfers WHERE step IN ('charge', 'payout', 'refund')
+         AND id IN (${inFlight.map(() => '?').join(', ')})`,
+        inFlight,
+      )
+    : { n: 0 };
+  console.log(`kill: 30 s later, ${left.n} of them still unfinished (the survivor's jobs)`);
   await servers[1].start();
   up[1] = true;
   phase.name = 'after kill';
