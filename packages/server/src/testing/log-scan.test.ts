@@ -17,6 +17,10 @@ describe('the scan of test logs for secrets', () => {
     expect(findLeaks('pan=4000002500000003 exp=12/30 123', secrets)).toContain('cvc 12…');
     expect(findLeaks('{"body":{"cvc":"999"}}', secrets)[0]).toMatch(/^a CVC field/);
     expect(findLeaks('{"pin":"914273"}', secrets)).toEqual(['pin 91…']);
+    // A request's duration is not a PIN, even when it has the digits of one.
+    const trivial: Secret[] = [{ kind: 'pin', value: '1234' }];
+    expect(findLeaks('{"event":"request","status":201,"ms":1234}', trivial)).toEqual([]);
+    expect(findLeaks('{"pin":1234}', trivial)).toEqual(['pin 12…']);
     expect(findLeaks('Your Settle code is 042917.', secrets)).toEqual(['otp 04…']);
     expect(findLeaks('x 4000008260000000 y', sandboxPans)).toEqual(['pan 40…']);
   });

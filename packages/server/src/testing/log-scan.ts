@@ -22,11 +22,17 @@ const alone = (digits: string) => new RegExp(`(?<![0-9A-Za-z-])${digits}(?![0-9A
 export function findLeaks(text: string, secrets: Secret[]): string[] {
   const found = new Set<string>();
   const mask = (s: Secret) => `${s.kind} ${s.value.slice(0, 2)}…`;
+  // The access log's duration: a request of 1234 ms is no leak of the trivial PIN 1234.
+  const unTimed = text.replace(/"ms":\d+/g, '"ms":0');
   for (const s of secrets) {
     if (s.kind === 'pan' && text.includes(s.value)) found.add(mask(s));
     // Only what can be a PIN (4 to 6 digits) or a code (6): shorter digit runs are everywhere.
     const shaped = s.kind === 'pin' ? /^\d{4,6}$/ : /^\d{6}$/;
-    if ((s.kind === 'pin' || s.kind === 'otp') && shaped.test(s.value) && alone(s.value).test(text))
+    if (
+      (s.kind === 'pin' || s.kind === 'otp') &&
+      shaped.test(s.value) &&
+      alone(s.value).test(unTimed)
+    )
       found.add(mask(s));
     if (s.kind === 'cvc' && new RegExp(`\\d{12,19}\\D.{0,30}?(?<!\\d)${s.value}(?!\\d)`).test(text))
       found.add(mask(s));
