@@ -121,6 +121,10 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     );
     // A freeze in progress, holding the sender's lock as the freeze route does.
     let commitFreeze = () => {};
+    let frozen = () => {};
+    const locked = new Promise<void>((resolve) => {
+      frozen = resolve;
+    });
     const freezing = db.store.transaction(async (tx) => {
       await lockPayer(tx, alice);
       await tx.run(
@@ -129,8 +133,12 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
       );
       await new Promise<void>((resolve) => {
         commitFreeze = resolve;
+        frozen();
       });
     });
+    // The approval starts once the freeze holds the lock, however slow the machine, and has
+    // a moment to reach the lock and wait on it.
+    await locked;
     const approving = admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'approve' });
     await new Promise((r) => setTimeout(r, 100));
     commitFreeze();
