@@ -27,11 +27,15 @@ export function devOutbox(store: Store, now: () => number = Date.now): SmsSender
   };
 }
 
-/** The newest messages of the dev outbox first. */
-export async function readDevOutbox(store: Store, limit = 20): Promise<DevSms[]> {
+/** The newest messages of the dev outbox first, all or those sent to `phone`. */
+export async function readDevOutbox(
+  store: Store,
+  { limit = 20, phone }: { limit?: number; phone?: string } = {},
+): Promise<DevSms[]> {
   const rows = await store.all<{ id: string; phone: string; body: string; created_at: number }>(
-    'SELECT id, phone, body, created_at FROM dev_sms_outbox ORDER BY created_at DESC, id LIMIT ?',
-    [limit],
+    `SELECT id, phone, body, created_at FROM dev_sms_outbox ${phone ? 'WHERE phone = ?' : ''}
+     ORDER BY created_at DESC, id LIMIT ?`,
+    phone ? [phone, limit] : [limit],
   );
   return rows.map((r) => ({ id: r.id, phone: r.phone, body: r.body, createdAt: r.created_at }));
 }

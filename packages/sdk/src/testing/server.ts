@@ -68,7 +68,7 @@ export async function startServer() {
 
   /** The code in the newest SMS the dev outbox holds for `phone`. */
   async function lastCode(phone: string) {
-    const sms = (await readDevOutbox(db.store)).find((m) => m.phone === phone);
+    const [sms] = await readDevOutbox(db.store, { phone, limit: 1 });
     const code = sms?.body.match(/\b(\d{6})\b/)?.[1];
     if (!code) throw new Error(`no SMS code for ${phone}`);
     return code;
