@@ -59,15 +59,20 @@ export function createUserTokenVerifier({
 
   const cache = new Map<string, VerifiedUser>();
   let keysFetchedAt = now();
+  // Compared with the keys as of the last refresh, not just before this one: jose also fetches
+  // them itself (an unknown `kid`, or its cache aged), and a key it found removed must empty
+  // the cache too.
+  let keysSeen: string | undefined;
 
   /** Fetches the keys at `jwksUrl` again when due; tokens verified before a change are not kept. */
   async function refreshKeys() {
     if (!remote || now() - keysFetchedAt < JWKS_REFRESH_MS) return;
     keysFetchedAt = now();
-    const before = JSON.stringify(remote.jwks() ?? null);
     // Unreachable: the keys known so far stay in use, as with an unknown `kid`.
     await remote.reload().catch(() => undefined);
-    if (JSON.stringify(remote.jwks() ?? null) !== before) cache.clear();
+    const keys = JSON.stringify(remote.jwks() ?? null);
+    if (keys !== keysSeen) cache.clear();
+    keysSeen = keys;
   }
 
   return async function verifyUserToken(token) {
