@@ -154,7 +154,7 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
           if (limit) {
             throw conflict(
               'limit_exceeded',
-              `Approving it now would exceed the sender’s ${limit}: reject it.`,
+              `Approving it now would take the sender past ${limit}: reject it.`,
             );
           }
         }

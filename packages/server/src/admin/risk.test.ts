@@ -221,7 +221,9 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
       decision: 'approve',
     });
     expect([approve.status, approve.body.error?.code]).toEqual([409, 'limit_exceeded']);
-    expect(approve.body.error.message).toContain('€250.00 over 7 days');
+    expect(approve.body.error.message).toBe(
+      'Approving it now would take the sender past the limit of €250.00 over 7 days for accounts under 30 days old: reject it.',
+    );
     expect((await admin('GET', '/v1/admin/flags?status=open')).body.data).toContainEqual(flag);
     expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(0);
     const reject = await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
