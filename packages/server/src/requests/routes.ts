@@ -11,8 +11,9 @@ import { RequestGroupSchema, RequestInput, RequestListQuery, RequestSchema } fro
 
 const tags = ['Requests'];
 const security = [{ userToken: [] }];
-/** Reading, declining or withdrawing one request. */
+/** Reading one request. */
 const oneRequestErrors = errorResponses(400, 401, 404);
+/** Declining or withdrawing one: a POST, so a body can be over the limit; closed is a 409. */
 const closeErrors = errorResponses(400, 401, 404, 409, 413);
 
 /** Money requests: one person, or a group split; paid through a linked transfer. */
