@@ -119,7 +119,8 @@ export function startJobs(services: Services, intervalMs = 1000) {
   let running: Promise<void> = Promise.resolve();
   let pass = 0;
   const loop = (recovering: boolean) => {
-    const sweepAwaiting = recovering || pass++ % SWEEP_EVERY === 0;
+    // The recovery pass is pass 0.
+    const sweepAwaiting = pass++ % SWEEP_EVERY === 0;
     running = runJobsOnce(services, { recovering, sweepAwaiting })
       .catch((error: Error) => services.log({ event: 'jobs.failed', error: error.name }))
       .finally(() => {
