@@ -5,7 +5,6 @@ import {
   GB_CARD,
   mintToken,
   nextPhone,
-  SECRET_KEY,
   type TestApp,
   testApp,
 } from '../testing/platform.js';
@@ -23,15 +22,7 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     await enroll(t, id, { phone: nextPhone() });
     return id;
   };
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await t.app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const admin = (method: string, path: string, body?: unknown) => t.admin(method, path, body);
   beforeAll(async () => {
     db = await openTestStore(kind);
     t = await testApp(db.store, {

@@ -5,7 +5,6 @@ import {
   enroll,
   GB_CARD,
   nextPhone,
-  SECRET_KEY,
   type TestApp,
   testApp,
 } from '../testing/platform.js';
@@ -46,14 +45,7 @@ describe.each(await storeKinds())('limits at their boundaries on the %s store', 
       authorization: auth.body.authorization,
     });
   };
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await t.app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: JSON.parse(await res.text()) };
-  };
+  const admin = (method: string, path: string, body?: unknown) => t.admin(method, path, body);
 
   beforeAll(async () => {
     db = await openTestStore(kind);

@@ -121,7 +121,19 @@ export async function testApp(store: Store, overrides: Partial<SettleOptions> = 
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   }
 
-  return { app, keys, clock, logs, call, pay, lastCode };
+  /** A call of the admin API, with the platform's secret key. */
+  async function admin(method: string, path: string, body?: unknown) {
+    const res = await app.request(path, {
+      method,
+      headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    logs.push(text);
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  return { app, keys, clock, logs, call, pay, admin, lastCode };
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;
