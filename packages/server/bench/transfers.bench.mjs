@@ -107,9 +107,15 @@ function watchEvents(url, tokens) {
         delays.push(Date.now() - Date.parse(JSON.parse(event.data).createdAt));
     }
   };
-  const reading = tokens.slice(0, WATCHED).map((token) => read(token).catch(() => undefined));
+  const failures = [];
+  const reading = tokens.slice(0, WATCHED).map((token) =>
+    read(token).catch((error) => {
+      if (!abort.signal.aborted) failures.push(error);
+    }),
+  );
   return {
     delays,
+    failures,
     async stop() {
       abort.abort();
       await Promise.all(reading);
@@ -148,6 +154,7 @@ async function transfers(latencyMs, sign, jwk) {
     });
     await watch.stop();
     result.eventDelays = watch.delays.sort((a, b) => a - b);
+    result.streamError = watch.failures[0]?.message;
     return result;
   } finally {
     child.kill();
@@ -162,12 +169,15 @@ const summary = (r) => ({
   other: r.non2xx + r.errors + r.timeouts,
   cpu: r.cpuPerRequest,
   events: r.eventDelays,
+  streamError: r.streamError,
 });
 
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 const eventLine = (name, s) =>
-  `${name.padEnd(34)} ${String(s.events.length).padStart(7)} events   p50 ${String(percentile(s.events, 0.5)).padStart(4)} ms   p99 ${String(percentile(s.events, 0.99)).padStart(5)} ms   max ${percentile(s.events, 1)} ms (target: within 1 s)`;
+  s.events.length === 0
+    ? `${name.padEnd(34)} no events arrived: ${s.streamError ?? 'the streams stayed silent'}`
+    : `${name.padEnd(34)} ${String(s.events.length).padStart(7)} events   p50 ${String(percentile(s.events, 0.5)).padStart(4)} ms   p99 ${String(percentile(s.events, 0.99)).padStart(5)} ms   max ${percentile(s.events, 1)} ms (target: within 1 s)`;
 
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' };
