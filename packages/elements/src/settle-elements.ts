@@ -12,7 +12,22 @@ import './request-money/define.js';
 import './send-money-button/define.js';
 import './suggestions/define.js';
 
-export { createSettle } from '@settle/sdk';
+// The client and its error classes, so a page without a build can `instanceof` what it catches.
+export {
+  AuthenticationError,
+  ConflictError,
+  createSettle,
+  IdempotencyError,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  ServerError,
+  SettleApiError,
+  SettleConnectionError,
+  SettleError,
+  SettleTimeoutError,
+} from '@settle/sdk';
 export * from './index.js';
 
 /**
