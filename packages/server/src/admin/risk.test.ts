@@ -343,6 +343,73 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     expect(auth.status).toBe(201);
   });
 
+  it('keeps a freeze made while the user secures or unlocks their account', async () => {
+    const me = `${kind}-secure-race`;
+    const phone = nextPhone();
+    await enroll(t, me, { phone });
+    t.clock.now += 3600_000;
+    const status = async () =>
+      (
+        await db.store.get<{ status: string }>('SELECT status FROM accounts WHERE user_id = ?', [
+          me,
+        ])
+      )?.status;
+    /**
+     * `call` made while a freeze of `me` is in progress: it holds the user's lock, as the
+     * freeze route does, and the account's row, and writes `frozen` only once the call has
+     * had time to read the account and reach its own write.
+     */
+    async function duringFreeze(call: () => ReturnType<TestApp['call']>) {
+      let write = () => {};
+      let holding = () => {};
+      const held = new Promise<void>((resolve) => {
+        holding = resolve;
+      });
+      const freezing = db.store.transaction(async (tx) => {
+        await lockPayer(tx, me);
+        if (kind === 'postgres')
+          await tx.get('SELECT user_id FROM accounts WHERE user_id = ? FOR UPDATE', [me]);
+        await new Promise<void>((resolve) => {
+          write = resolve;
+          holding();
+        });
+        await tx.run(
+          `UPDATE accounts SET status_before_freeze = status, status = 'frozen' WHERE user_id = ?`,
+          [me],
+        );
+      });
+      await held;
+      const calling = call();
+      // Time to reach the store (an unlock hashes two PINs first).
+      await new Promise((r) => setTimeout(r, 500));
+      write();
+      await freezing;
+      return calling;
+    }
+
+    const secured = await duringFreeze(() => t.call(me, 'POST', '/v1/account/secure'));
+    expect([secured.status, secured.body.error?.code, await status()]).toEqual([
+      403,
+      'account_frozen',
+      'frozen',
+    ]);
+    await admin('POST', `/v1/admin/accounts/${me}/unfreeze`);
+    expect((await t.call(me, 'POST', '/v1/account/secure')).body.status).toBe('locked');
+
+    await t.call(me, 'POST', '/v1/account/verification');
+    const code = await t.lastCode(phone);
+    const unlock = () => t.call(me, 'POST', '/v1/account/unlock', { code, pin: '508162' });
+    const unlocked = await duringFreeze(unlock);
+    expect([unlocked.status, unlocked.body.error?.code, await status()]).toEqual([
+      403,
+      'account_frozen',
+      'frozen',
+    ]);
+    // The unfreeze gives back what the freeze found: locked, until the user unlocks.
+    expect((await admin('POST', `/v1/admin/accounts/${me}/unfreeze`)).body.status).toBe('locked');
+    expect((await unlock()).body.status).toBe('active');
+  });
+
   it('secures an account not enrolled yet: a stolen token cannot go on to collect its money', async () => {
     const me = `${kind}-secure-new`;
     const oldToken = await mintToken(t.keys, me, { iat: Math.floor(t.clock.now / 1000) });

@@ -4,6 +4,7 @@ import { verifyPin } from '../crypto/secrets.js';
 import { conflict, forbidden, invalid, rateLimited, unprocessable } from '../http/errors.js';
 import { errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
+import { lockPayer } from '../transfers/idempotency.js';
 import { releaseAwaiting } from '../transfers/jobs.js';
 import {
   type AccountRow,
@@ -255,6 +256,9 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       const before = await getAccount(store, userId);
       const samePin = before?.pin_hash ? await verifyPin(pin, before.pin_hash) : false;
       const result = await store.transaction(async (tx) => {
+        // A freeze of this account in progress finishes first, and is seen: otherwise this
+        // would write `active` over it.
+        await lockPayer(tx, userId);
         const account = await ensureAccount(tx, userId, now());
         requireStatus(account, ['locked']);
         const outcome = await checkCode(tx, services, userId, account.phone as string, code);

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { forbidden } from '../http/errors.js';
 import { errorResponses, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
+import { lockPayer } from '../transfers/idempotency.js';
 import { accountView, ensureAccount, getAccount, recordAccountUpdated } from './accounts.js';
 import { AccountSchema } from './schemas.js';
 
@@ -32,6 +33,9 @@ export function secureRoutes(
       const userId = c.var.userId;
       const now = services.now();
       await store.transaction(async (tx) => {
+        // A freeze of this account in progress finishes first, and is seen: otherwise its
+        // unfreeze would give back `active`, and this lock would be lost.
+        await lockPayer(tx, userId);
         // Refused before anything changes: a frozen account's sessions are support's call. A
         // user not enrolled yet gets a row too, to hold the revocation: money may wait for them.
         if ((await ensureAccount(tx, userId, now)).status === 'frozen')

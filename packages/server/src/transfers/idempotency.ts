@@ -12,7 +12,8 @@ export const requestHash = (route: string, body: unknown) =>
  * Takes the lock every money-moving POST of `userId` takes first, for the rest of the
  * transaction: their Idempotency-Keys share one table (a key sent to two routes at once must
  * be refused once, not collide), a user's transfers are checked against limits one at a
- * time, and a freeze of the user waits for them (or they see it).
+ * time, and a freeze of the user waits for them (or they see it). "Secure my account" and
+ * the unlock take it too, so that a freeze and they never overwrite each other's status.
  */
 export const lockPayer = (tx: Sql, userId: string) => tx.lock(`payer:${userId}`);
 
