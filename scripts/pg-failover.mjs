@@ -33,7 +33,7 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import pg from 'pg';
 import { soakClient, soakPlatform, soakStats } from './soak/client.mjs';
 import { freePort, settleServer } from './soak/server.mjs';
-import { secretsInLog, verifySoak } from './soak/verify.mjs';
+import { secretsInLog, untilSettled, verifySoak } from './soak/verify.mjs';
 import { bankWorkload, prng, SOAK_CARDS } from './soak/workload.mjs';
 
 const { values } = parseArgs({
@@ -398,15 +398,7 @@ phase.name = 'wind-down';
 workload.stop();
 await running;
 await workload.wrapUp();
-for (let i = 0; i < 120; i++) {
-  const row = await store.get(
-    `SELECT COUNT(*) AS n FROM transfers t LEFT JOIN accounts a ON a.user_id = t.recipient_id
-     WHERE t.step IN ('charge', 'payout', 'refund', 'review')
-        OR (t.step = 'await' AND a.status = 'active')`,
-  );
-  if (Number(row.n) === 0) break;
-  await sleep(1000);
-}
+await untilSettled(store);
 const replayed = await workload.replayAll();
 let outbox;
 for (let i = 0; i < 60; i++) {

@@ -3,7 +3,25 @@
 // card network moved each transfer's money exactly as its final state says, and no sender
 // went over a limit.
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkLedger } from '@settle/server';
+
+/**
+ * Waits (up to 2 minutes) until the servers' jobs have finished every transfer that can be
+ * finished: no step in flight, none held for review, none waiting for a recipient who has
+ * enrolled (the jobs sweep for those once a minute).
+ */
+export async function untilSettled(store) {
+  for (let i = 0; i < 120; i++) {
+    const row = await store.get(
+      `SELECT COUNT(*) AS n FROM transfers t LEFT JOIN accounts a ON a.user_id = t.recipient_id
+       WHERE t.step IN ('charge', 'payout', 'refund', 'review')
+          OR (t.step = 'await' AND a.status = 'active')`,
+    );
+    if (Number(row.n) === 0) return;
+    await sleep(1000);
+  }
+}
 
 /** Transfers that must have been charged, paid out and refunded once (else never). */
 function expectedOperations(t) {
