@@ -136,9 +136,17 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
               );
             }
           }
+          const sender = await getAccount(tx, t.sender_id);
+          // Locked since: its owner secured it (the payment may come from a stolen phone), or
+          // wrong PINs. Payments wait for the SMS and the new PIN, this one too.
+          if (sender?.status === 'locked') {
+            throw conflict(
+              'account_locked',
+              'The sender’s account is locked until they verify by SMS: reject the transfer, or approve it once they have.',
+            );
+          }
           // Its money moves now: checked against what the sender sent meanwhile, or a hold
           // approved late would add to a month that has already reached the limit.
-          const sender = await getAccount(tx, t.sender_id);
           const country = sender?.country;
           const limit =
             sender &&

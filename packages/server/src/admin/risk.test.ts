@@ -185,6 +185,27 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     );
   });
 
+  it('will not approve a held transfer once its sender has secured their account', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const held = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(2000) });
+    expect(held.body).toMatchObject({ status: 'pending', review: true });
+    const flag = (await t.admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === held.body.id,
+    );
+    // Alice's phone was stolen: the held payment may be the thief's.
+    expect((await t.call(alice, 'POST', '/v1/account/secure')).body.status).toBe('locked');
+    const approve = await t.admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'approve',
+    });
+    expect([approve.status, approve.body.error?.code]).toEqual([409, 'account_locked']);
+    expect((await t.admin('GET', '/v1/admin/flags?status=open')).body.data).toContainEqual(flag);
+    expect(await sandboxCount(db.store, held.body.id, 'charge')).toBe(0);
+    const reject = await t.admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'reject',
+    });
+    expect(reject.body.status).toBe('rejected');
+  });
+
   it('will not approve a held transfer that would now take its sender past a limit', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()];
     const small = await t.pay(alice, '/v1/transfers', { recipientId: carol, amount: eur(1000) });
