@@ -125,18 +125,19 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
           // freeze of either party in progress is seen, not raced. No money has moved yet, so
           // approving it now would move money to or from a frozen account.
           for (const party of [t.sender_id, t.recipient_id].sort()) await lockPayer(tx, party);
-          for (const [party, role] of [
-            [t.sender_id, 'sender'],
-            [t.recipient_id, 'recipient'],
+          const sender = await getAccount(tx, t.sender_id);
+          const recipient = await getAccount(tx, t.recipient_id);
+          for (const [account, role] of [
+            [sender, 'sender'],
+            [recipient, 'recipient'],
           ] as const) {
-            if ((await getAccount(tx, party))?.status === 'frozen') {
+            if (account?.status === 'frozen') {
               throw conflict(
                 'account_frozen',
                 `The ${role}’s account is frozen: unfreeze it first, or reject the transfer.`,
               );
             }
           }
-          const sender = await getAccount(tx, t.sender_id);
           // Locked since: its owner secured it (the payment may come from a stolen phone), or
           // wrong PINs. Payments wait for the SMS and the new PIN, this one too.
           if (sender?.status === 'locked') {
