@@ -6,6 +6,13 @@ import type { SmsSender } from './sms.js';
 import type { Store } from './store/store.js';
 import type { ScaExemption } from './transfers/create.js';
 
+/** The platform's webhook receiver. */
+export interface WebhookTarget {
+  url: string;
+  /** Several secrets during a rotation: every message carries one signature per secret. */
+  secret: string | readonly string[];
+}
+
 export interface SettleOptions {
   store: Store;
   platform: {
@@ -45,9 +52,10 @@ export interface SettleOptions {
   sms?: SmsSender;
   /**
    * Where to POST events, signed per Standard Webhooks with `secret` (`whsec_` + base64 of
-   * 24 to 64 random bytes). Sent by the worker of `createWebhookWorker` (docs/events.md).
+   * 24 to 64 random bytes), or with each of several secrets while one replaces another.
+   * Sent by the worker of `createWebhookWorker` (docs/events.md).
    */
-  webhooks?: { url: string; secret: string };
+  webhooks?: WebhookTarget;
   /** Dev routes (`/dev/*`); never in production. */
   dev?: boolean;
   /** Injectable clock (ms since the epoch), for tests. */

@@ -1,5 +1,5 @@
 export { createApp, type SettleApp } from './app.js';
-export type { SettleOptions } from './config.js';
+export type { SettleOptions, WebhookTarget } from './config.js';
 export { type Country, type CountryRules, countries } from './countries.js';
 export { type EventType, recordEvent, type SettleEvent } from './events/events.js';
 export {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WebhookTarget } from '../config.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 import { recordEvent } from './events.js';
 import { createWebhookWorker, RETRY_DELAYS_MS } from './webhooks.js';
@@ -38,9 +39,7 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
   let platform: Awaited<ReturnType<typeof receiver>>;
   const clock = { now: Date.now() };
   const logs: string[] = [];
-  const worker = (
-    webhooks: { url: string; secret: string } | undefined = { url: platform.url, secret },
-  ) =>
+  const worker = (webhooks: WebhookTarget | undefined = { url: platform.url, secret }) =>
     createWebhookWorker({
       store: db.store,
       webhooks,
@@ -100,6 +99,21 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
     expect(await outbox(id)).toMatchObject({ attempts: 1, delivered_at: clock.now });
     // Delivered messages are not sent again.
     expect(await worker().deliverDue()).toBe(0);
+  });
+
+  it('signs with each secret during a rotation, so receivers on the old or the new one verify', async () => {
+    const next = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const id = await record(['ana'], { n: 0 });
+    expect(await worker({ url: platform.url, secret: [secret, next] }).deliverDue()).toBe(1);
+    const [{ headers, body }] = platform.received as [(typeof platform.received)[0]];
+    expect(headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
+    for (const receiverSecret of [secret, next]) {
+      expect(new Webhook(receiverSecret).verify(body, headers as Record<string, string>)).toEqual(
+        expect.objectContaining({ id }),
+      );
+    }
+    const stranger = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(() => new Webhook(stranger).verify(body, headers as Record<string, string>)).toThrow();
   });
 
   it('retries after a 500 with backoff, with the same webhook-id, until a 2xx', async () => {

@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import type { WebhookTarget } from '../config.js';
 import type { Store } from '../store/store.js';
 import { EVENTS_CHANNEL } from './events.js';
 
@@ -16,7 +17,7 @@ const KEEP_DONE_MS = 7 * 86_400_000;
 export interface WebhookWorkerOptions {
   store: Store;
   /** Without it, messages are marked failed (`webhooks_off`) instead of being sent. */
-  webhooks?: { url: string; secret: string } | undefined;
+  webhooks?: WebhookTarget | undefined;
   now?: () => number;
   log?: (line: Record<string, unknown>) => void;
   /** How often to look for due messages; new events are also sent as soon as they commit. */
@@ -60,11 +61,14 @@ export function createWebhookWorker({
   fetch = globalThis.fetch,
   random = Math.random,
 }: WebhookWorkerOptions): WebhookWorker {
-  const target = webhooks && { url: webhooks.url, signer: new Webhook(webhooks.secret) };
+  const target = webhooks && {
+    url: webhooks.url,
+    signers: [webhooks.secret].flat().map((secret) => new Webhook(secret)),
+  };
   let lastPrune = 0;
 
   async function attempt(
-    { url, signer }: NonNullable<typeof target>,
+    { url, signers }: NonNullable<typeof target>,
     row: OutboxRow,
     lease: number,
     attempts: number,
@@ -82,7 +86,10 @@ export function createWebhookWorker({
           'user-agent': 'Settle-Webhooks/0.1',
           'webhook-id': row.id,
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          'webhook-signature': signer.sign(row.id, sentAt, row.payload),
+          // Standard Webhooks: space-separated; a receiver accepts any one it can verify.
+          'webhook-signature': signers
+            .map((signer) => signer.sign(row.id, sentAt, row.payload))
+            .join(' '),
         },
         body: row.payload,
       });

@@ -112,6 +112,22 @@ describe('configuration from the environment', async () => {
     await expect(
       optionsFromEnv(db.store, dir, { SETTLE_WEBHOOK_URL: url, SETTLE_WEBHOOK_SECRET: 'hunter2' }),
     ).rejects.toThrow(/whsec_/);
+    // During a rotation: both secrets, and each is checked.
+    const next = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(
+      (
+        await optionsFromEnv(db.store, dir, {
+          SETTLE_WEBHOOK_URL: url,
+          SETTLE_WEBHOOK_SECRET: `${next}, ${secret}`,
+        })
+      ).webhooks,
+    ).toEqual({ url, secret: [next, secret] });
+    await expect(
+      optionsFromEnv(db.store, dir, {
+        SETTLE_WEBHOOK_URL: url,
+        SETTLE_WEBHOOK_SECRET: `${secret},whsec_c2hvcnQ=`,
+      }),
+    ).rejects.toThrow(/24 to 64/);
     await expect(
       optionsFromEnv(db.store, dir, {
         SETTLE_WEBHOOK_URL: 'ftp://x',

@@ -88,22 +88,31 @@ function vaultKeys(value: string): Record<string, string> {
   );
 }
 
-/** `SETTLE_WEBHOOK_URL` and `SETTLE_WEBHOOK_SECRET`, both or neither. */
+/**
+ * `SETTLE_WEBHOOK_URL` and `SETTLE_WEBHOOK_SECRET`, both or neither; the secret may be a
+ * comma-separated list while one replaces another (every message is signed with each).
+ */
 function webhooks(env: Env): SettleOptions['webhooks'] {
   const url = env.SETTLE_WEBHOOK_URL;
-  const secret = env.SETTLE_WEBHOOK_SECRET;
-  if (!url && !secret) return undefined;
-  if (!url || !secret) {
+  const secrets = env.SETTLE_WEBHOOK_SECRET?.split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);
+  if (!url && !secrets?.length) return undefined;
+  if (!url || !secrets?.length) {
     throw new Error('Set both SETTLE_WEBHOOK_URL and SETTLE_WEBHOOK_SECRET, or neither.');
   }
   if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) {
     throw new Error('SETTLE_WEBHOOK_URL must be an http(s) URL.');
   }
-  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : undefined;
-  if (!key || key.length < 24 || key.length > 64) {
-    throw new Error('SETTLE_WEBHOOK_SECRET must be `whsec_` + base64 of 24 to 64 random bytes.');
+  for (const secret of secrets) {
+    const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : undefined;
+    if (!key || key.length < 24 || key.length > 64) {
+      throw new Error(
+        'SETTLE_WEBHOOK_SECRET must be `whsec_` + base64 of 24 to 64 random bytes (several: comma-separated).',
+      );
+    }
   }
-  return { url, secret };
+  return { url, secret: secrets.length === 1 ? (secrets[0] as string) : secrets };
 }
 
 /**
