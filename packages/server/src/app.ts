@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { riskAdminRoutes } from './admin/risk-routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { webhookAdminRoutes } from './admin/webhook-routes.js';
 import { assistantRoutes } from './assistant/routes.js';
 import { createUserTokenVerifier } from './auth/user-token.js';
 import { isAllowedOrigin } from './card-frame/csp.js';
@@ -250,6 +251,7 @@ export function createApp(options: SettleOptions): SettleApp {
   app.use('/v1/admin/*', requirePlatform({ secretKeys: options.platform.secretKeys }));
   adminRoutes(app, services);
   riskAdminRoutes(app, services);
+  webhookAdminRoutes(app, services, { webhooksOn: Boolean(options.webhooks) });
   if (options.dev) devRoutes(app, services);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'userToken', {

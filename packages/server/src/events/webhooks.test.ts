@@ -1,38 +1,12 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookTarget } from '../config.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+import { receiver } from '../testing/webhook-receiver.js';
 import { recordEvent } from './events.js';
 import { createWebhookWorker, RETRY_DELAYS_MS } from './webhooks.js';
 
 const secret = `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;
-
-/** The platform's endpoint: a real HTTP server that answers with the statuses it is given. */
-async function receiver() {
-  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
-  const statuses: number[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(statuses.shift() ?? 204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/settle`,
-    received,
-    statuses,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
   let db: TestStore;

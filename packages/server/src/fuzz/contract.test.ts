@@ -586,6 +586,32 @@ describe.each(await storeKinds())(
         await send(SECRET_KEY, 'POST', `/v1/admin/accounts/${'x'.repeat(256)}/unfreeze`),
         400,
       );
+      // The webhook outbox: without a URL nowhere to send again, with one each message.
+      const hooked = await testApp(db.store, {
+        webhooks: {
+          url: 'http://127.0.0.1:9/settle',
+          secret: `whsec_${Buffer.alloc(32, 5).toString('base64')}`,
+        },
+      });
+      const messages = await send(SECRET_KEY, 'GET', '/v1/admin/webhooks?limit=1');
+      expectStatus(messages, 200);
+      expectStatus(await send(SECRET_KEY, 'GET', '/v1/admin/webhooks?status=lost'), 400);
+      const message = `/v1/admin/webhooks/${messages.body.data[0].id}/retry`;
+      expectStatus(await send(SECRET_KEY, 'POST', message), 409);
+      expectStatus(await send(SECRET_KEY, 'POST', message, undefined, {}, hooked), 200);
+      expectStatus(
+        await send(SECRET_KEY, 'POST', '/v1/admin/webhooks/ev_none/retry', undefined, {}, hooked),
+        404,
+      );
+      expectStatus(await send(SECRET_KEY, 'POST', '/v1/admin/webhooks/retry-failed', {}), 409);
+      expectStatus(
+        await send(SECRET_KEY, 'POST', '/v1/admin/webhooks/retry-failed', {}, {}, hooked),
+        200,
+      );
+      expectStatus(
+        await send(SECRET_KEY, 'POST', '/v1/admin/webhooks/retry-failed', { since: 'then' }),
+        400,
+      );
       // A user token is not a platform key.
       expectStatus(await send('alice', 'GET', '/v1/admin/flags'), 401);
       broken = false;

@@ -284,6 +284,15 @@ export const migrations: Migration[] = [
       "CREATE INDEX transfers_awaiting_expiry ON transfers (expires_at) WHERE step = 'await'",
     ],
   },
+  {
+    version: 9,
+    name: 'webhooks_failed',
+    statements: [
+      // The admin API lists and retries the messages Settle gave up on: found without reading
+      // the 7 days of delivered ones (the index holds only the few that failed).
+      'CREATE INDEX webhook_outbox_failed ON webhook_outbox (id) WHERE failed_at IS NOT NULL',
+    ],
+  },
 ];
 
 /** Applies pending migrations inside the caller's transaction; returns the versions applied. */
