@@ -3,19 +3,11 @@ import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../ledger/check.js';
 import { enroll, mintToken, nextPhone, type TestApp, testApp } from '../testing/platform.js';
+import { rng } from '../testing/random.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
 const PIN = '914273';
-
-/** A small deterministic PRNG, so a failing run can be replayed. */
-function rng(seed: number) {
-  let s = seed;
-  return (n: number) => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s % n;
-  };
-}
 
 describe.each(await storeKinds())('a bank workload on the %s store', (kind) => {
   let db: TestStore;

@@ -13,6 +13,7 @@ import {
   type TestApp,
   testApp,
 } from '../testing/platform.js';
+import { rng } from '../testing/random.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
@@ -20,21 +21,6 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 /** Non-trivial PINs: each unlock moves a user to the next one. */
 const PINS = ['914273', '508162', '736215', '281947', '640358', '193762'];
-
-/**
- * A seeded PRNG (mulberry32), so that the choices repeat: the interleaving of concurrent
- * calls does not, so a run explores one schedule of them. Its high bits are used, unlike
- * `s % n` of a power-of-two LCG, whose low bits alternate (every other `% 6` is odd).
- */
-function rng(seed: number) {
-  let s = seed;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) | 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return Math.floor((((x ^ (x >>> 14)) >>> 0) / 2 ** 32) * n);
-  };
-}
 
 /**
  * A clock that moves forward by 1 ms on every read, so that every timestamp the server writes
