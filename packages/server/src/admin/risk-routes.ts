@@ -170,7 +170,7 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         if (t?.step === 'review') {
           const next =
             decision === 'approve'
-              ? { ...t, step: 'charge' as const, updated_at: now }
+              ? { ...t, step: 'charge' as const, updated_at: now, approved_at: now }
               : {
                   ...t,
                   step: 'done' as const,
@@ -179,9 +179,9 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
                   updated_at: now,
                 };
           await tx.run(
-            `UPDATE transfers SET step = ?, status = ?, failure_reason = ?, updated_at = ?
-             WHERE id = ? AND step = 'review'`,
-            [next.step, next.status, next.failure_reason, now, t.id],
+            `UPDATE transfers SET step = ?, status = ?, failure_reason = ?, updated_at = ?,
+             approved_at = ? WHERE id = ? AND step = 'review'`,
+            [next.step, next.status, next.failure_reason, now, next.approved_at, t.id],
           );
           if (decision === 'approve') await reserveCharge(tx, next, now);
           await transferChanged(tx, services, next, t);

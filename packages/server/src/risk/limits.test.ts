@@ -9,6 +9,7 @@ import {
   testApp,
 } from '../testing/platform.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+import { recentlySentParams, recentlySentSql } from './limits.js';
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
 const PIN = '914273';
@@ -188,6 +189,77 @@ describe.each(await storeKinds())('limits at their boundaries on the %s store', 
     );
     await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'reject' });
     expect((await pay(`${kind}-other${n}`, 5001)).status).toBe(201);
+  });
+
+  it('counts a hold approved late from its approval: the money moved then', async () => {
+    const strict = await testApp(db.store, {
+      risk: { velocityReview: 10_000, velocityBlock: 10_000, largeToNewRecipient: 50_000 },
+    });
+    const alice = `${kind}-late${++n}`;
+    const [bob, carol] = [`${kind}-bob${n}`, `${kind}-carol${n}`];
+    for (const id of [alice, bob, carol]) {
+      await enroll(strict, id, { phone: nextPhone(), pin: PIN });
+      await db.store.run('UPDATE accounts SET created_at = ?, verified_at = ? WHERE user_id = ?', [
+        base - 60 * DAY,
+        base - 60 * DAY,
+        id,
+      ]);
+    }
+    const pay = async (to: string, value: number) => {
+      const auth = await strict.call(alice, 'POST', '/v1/authorizations', {
+        pin: PIN,
+        amount: eur(value),
+        payeeId: to,
+      });
+      return strict.pay(alice, '/v1/transfers', {
+        recipientId: to,
+        amount: eur(value),
+        authorization: auth.body.authorization,
+      });
+    };
+    strict.clock.now = base;
+    const held = await pay(carol, 50_000);
+    expect(held.body).toMatchObject({ status: 'pending', review: true });
+    const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === held.body.id,
+    );
+    // Approved a week late: the 500 leaves the sender's card then, not at its creation.
+    const approvedAt = base + 7 * DAY;
+    strict.clock.now = approvedAt;
+    const approve = await strict.admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'approve',
+    });
+    expect(approve.status).toBe(200);
+    expect((await strict.call(alice, 'GET', `/v1/transfers/${held.body.id}`)).body.status).toBe(
+      'completed',
+    );
+    strict.clock.now = base + 8 * DAY;
+    for (const value of [49_999, 49_999, 2]) {
+      expect((await pay(bob, value)).body.status).toBe('completed');
+    }
+    // 30 days after its creation, the hold's 500 moved only 23 days ago: 1,500 moved in 30 days.
+    strict.clock.now = base + 30 * DAY;
+    expect((await pay(bob, 1)).body.error?.code).toBe('limit_exceeded');
+    strict.clock.now = approvedAt + 30 * DAY - 1;
+    expect((await pay(bob, 1)).body.error?.code).toBe('limit_exceeded');
+    // 30 days after its approval it leaves the window: 500 free again, and not one unit more.
+    strict.clock.now = approvedAt + 30 * DAY;
+    expect((await pay(bob, 50_000)).body.status).toBe('completed');
+    expect((await pay(bob, 1)).body.error?.code).toBe('limit_exceeded');
+    await expectBalancedLedger(db.store);
+  });
+
+  it('sums recent transfers through the sender indexes, never a scan of the table', async () => {
+    const params = recentlySentParams(`${kind}-plan`, 'EUR', base, '');
+    const plan = await db.store.transaction(async (tx) => {
+      // On a table this small PostgreSQL would rather scan: this asks whether it can do without.
+      if (kind === 'postgres') await tx.run('SET LOCAL enable_seqscan = off');
+      const prefix = kind === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN';
+      return JSON.stringify(await tx.all(`${prefix} ${recentlySentSql}`, params));
+    });
+    expect(plan).toContain('transfers_sender_totals');
+    expect(plan).toContain('transfers_sender_approved');
+    expect(plan).not.toMatch(/SCAN transfers|Seq Scan/);
   });
 
   it('applies each country its own limits', async () => {

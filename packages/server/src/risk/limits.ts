@@ -4,9 +4,36 @@ import type { Sql } from '../store/store.js';
 const DAY = 24 * 3600 * 1000;
 
 /**
- * Money the sender has committed (everything not failed or canceled) over the last 30 and
- * 7 days, in one pass over the sender's transfers, but for the transfer `excluding`.
+ * Money the sender has committed (everything not failed or canceled) over the last 30 and 7
+ * days, but for one transfer. A transfer counts from its creation, or once approved after a
+ * hold for review, from its approval: its money moved then, and a hold approved late must not
+ * leave the window early. While held it counts from its creation, so holds cannot be used to
+ * get around the limits. Each half reads an index of its own.
  */
+export const recentlySentSql = `SELECT SUM(amount) AS in30,
+  SUM(CASE WHEN counted_at > ? THEN amount ELSE 0 END) AS in7
+  FROM (
+    SELECT created_at AS counted_at, amount FROM transfers
+    WHERE sender_id = ? AND currency = ? AND created_at > ? AND approved_at IS NULL
+      AND status NOT IN ('failed', 'canceled') AND id <> ?
+    UNION ALL
+    SELECT approved_at, amount FROM transfers
+    WHERE sender_id = ? AND currency = ? AND approved_at > ?
+      AND status NOT IN ('failed', 'canceled') AND id <> ?
+  ) AS counted`;
+
+/** The parameters of `recentlySentSql`. */
+export const recentlySentParams = (
+  userId: string,
+  currency: string,
+  now: number,
+  excluding: string,
+) => {
+  const since = now - 30 * DAY;
+  return [now - 7 * DAY, userId, currency, since, excluding, userId, currency, since, excluding];
+};
+
+/** What the sender has committed over the last 30 and 7 days, but for `excluding`. */
 async function recentlySent(
   tx: Sql,
   userId: string,
@@ -15,10 +42,8 @@ async function recentlySent(
   excluding: string,
 ) {
   const row = await tx.get<{ in30: number | null; in7: number | null }>(
-    `SELECT SUM(amount) AS in30, SUM(CASE WHEN created_at > ? THEN amount ELSE 0 END) AS in7
-     FROM transfers WHERE sender_id = ? AND currency = ?
-     AND created_at > ? AND status NOT IN ('failed', 'canceled') AND id <> ?`,
-    [now - 7 * DAY, userId, currency, now - 30 * DAY, excluding],
+    recentlySentSql,
+    recentlySentParams(userId, currency, now, excluding),
   );
   return { in30Days: Number(row?.in30 ?? 0), in7Days: Number(row?.in7 ?? 0) };
 }

@@ -286,6 +286,19 @@ export const migrations: Migration[] = [
   },
   {
     version: 9,
+    name: 'approved_holds',
+    statements: [
+      // When a transfer held for review was approved: its money moves then, so the limits
+      // count it from then (risk/limits.ts). Those approved before this column: their flag's.
+      'ALTER TABLE transfers ADD COLUMN approved_at BIGINT',
+      `UPDATE transfers SET approved_at = f.resolved_at FROM risk_flags f
+       WHERE f.transfer_id = transfers.id AND f.status = 'approved' AND transfers.review = 1`,
+      // Only approved holds (few) are in it: other transfers write nothing more.
+      'CREATE INDEX transfers_sender_approved ON transfers (sender_id, approved_at) WHERE approved_at IS NOT NULL',
+    ],
+  },
+  {
+    version: 10,
     name: 'webhooks_failed',
     statements: [
       // The admin API lists and retries the messages Settle gave up on: found without reading

@@ -202,6 +202,7 @@ export async function createTransfer(
       completed_at: null,
       available_at: null,
       expires_at: null,
+      approved_at: null,
     };
     const columns = Object.keys(t);
     await tx.run(

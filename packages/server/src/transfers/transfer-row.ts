@@ -39,6 +39,8 @@ export interface TransferRow {
   completed_at: number | null;
   available_at: number | null;
   expires_at: number | null;
+  /** When a transfer held for review was approved (its money moved from then on). */
+  approved_at: number | null;
 }
 
 /** Serializes the transactions that move one transfer on (a no-op on SQLite's one writer). */
