@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import { transferChanged } from '../transfers/changes.js';
 import { reserveCharge } from '../transfers/create.js';
 import { lockPayer } from '../transfers/idempotency.js';
+import { releaseAwaiting } from '../transfers/jobs.js';
 import { advanceTransfer } from '../transfers/steps.js';
 import { getTransfer, lockTransfer } from '../transfers/transfer-row.js';
 
@@ -228,6 +229,8 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         const account = await getAccount(store, userId);
         if (!account) throw notFound('No such account.');
         if (changed.changes > 0) services.log({ event: `account.${action}`, userId });
+        // Money that waited for them while frozen goes out now, if they can receive it.
+        if (action === 'unfreeze' && changed.changes > 0) await releaseAwaiting(services, userId);
         return c.json(await accountView(store, userId, account, services.limits), 200);
       },
     );

@@ -21,7 +21,7 @@ const STALE_MS = 10_000;
 export const leaveAwait = (
   services: Services,
   id: string,
-  change: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow>>,
+  change: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow> | undefined>,
 ) => commitStep(services, id, 'await', change);
 
 /**
@@ -31,17 +31,22 @@ export const leaveAwait = (
 export const refundReason = (t: TransferRow, now: number, otherwise: RefundReason) =>
   t.expires_at !== null && Number(t.expires_at) <= now ? 'expired' : otherwise;
 
-/** The recipient has enrolled: reserve the payout, or the refund if they are abroad or late. */
+/**
+ * The recipient has enrolled: reserve the payout, or the refund if they are abroad or late.
+ * If they cannot be paid after all (frozen, or locked, since they were found payable), it
+ * waits on: until they can, its sender cancels, or it expires.
+ */
 const toPayout = (services: Services, id: string) =>
   leaveAwait(services, id, async (tx, t, now) => {
     if (refundReason(t, now, null) === 'expired') return startRefund(tx, t, now, 'expired');
-    if ((await recipientState(tx, t)) === 'foreign')
-      return startRefund(tx, t, now, 'recipient_not_domestic');
+    const recipient = await recipientState(tx, t);
+    if (recipient === 'waiting') return undefined;
+    if (recipient === 'foreign') return startRefund(tx, t, now, 'recipient_not_domestic');
     await reservePayout(tx, t, now);
     return { step: 'payout', status: 'pending', expires_at: null };
   });
 
-/** Pays out what was waiting for `userId`, now that they can receive money. */
+/** Pays out what was waiting for `userId`, now that they can receive money (enrolled, unlocked, unfrozen). */
 export async function releaseAwaiting(services: Services, userId: string) {
   const waiting = await services.store.all<{ id: string; currency: string }>(
     // `step <> 'done'` (implied) lets the query use the index of unfinished transfers.

@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import type { Sql } from '../store/store.js';
 import { availableAt } from './availability.js';
 import { transferChanged } from './changes.js';
+import { lockPayer } from './idempotency.js';
 import { getTransfer, lockTransfer, type TransferRow, type TransferStep } from './transfer-row.js';
 
 /** How long a transfer waits for its recipient to enroll before it is refunded. */
@@ -26,12 +27,16 @@ async function cardOf(services: Services, cardId: string): Promise<CardDetails |
 
 /**
  * Whether the recipient can be paid now, never (they enrolled in another country: transfers
- * stay domestic), or not yet.
+ * stay domestic), or not yet: not enrolled, locked, or frozen (no money goes to an account
+ * frozen for fraud). Takes the recipient's lock for the rest of the transaction, as a freeze
+ * does: a freeze in progress finishes first and is seen (PostgreSQL would read the account as
+ * it was before the freeze otherwise), and one that starts later waits for this payout.
  */
 export async function recipientState(
   tx: Sql,
   t: TransferRow,
 ): Promise<'payable' | 'foreign' | 'waiting'> {
+  await lockPayer(tx, t.recipient_id);
   const row = await tx.get<{ ready: number; domestic: number }>(
     `SELECT CASE WHEN r.status = 'active' AND r.card_id IS NOT NULL AND r.country IS NOT NULL
        THEN 1 ELSE 0 END AS ready,
@@ -45,13 +50,15 @@ export async function recipientState(
 
 /**
  * Moves a step forward in one transaction, only if the transfer is still in `from`: two
- * runners (the request and the recovery job) can never both apply the same step.
+ * runners (the request and the recovery job) can never both apply the same step. `apply`
+ * answers undefined to leave the transfer where it is; so does this, as when another runner
+ * took the step.
  */
 export async function commitStep(
   services: Services,
   id: string,
   from: TransferStep,
-  apply: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow>>,
+  apply: (tx: Sql, t: TransferRow, now: number) => Promise<Partial<TransferRow> | undefined>,
 ): Promise<TransferRow | undefined> {
   return services.store.transaction(async (tx) => {
     // Held to the end of the transaction: a runner that waited here reads the step the other
@@ -60,8 +67,10 @@ export async function commitStep(
     const t = await getTransfer(tx, id);
     if (t?.step !== from) return undefined;
     const now = services.now();
+    const applied = await apply(tx, t, now);
+    if (!applied) return undefined;
     const changes = {
-      ...(await apply(tx, t, now)),
+      ...applied,
       updated_at: now,
       attempts: 0,
       next_attempt_at: 0,
