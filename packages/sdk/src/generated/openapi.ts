@@ -1969,7 +1969,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve or reject a transfer held for review */
+        /**
+         * Approve or reject a transfer held for review
+         * @description Approving a `review` flag lets its transfer go on: the sender is charged and the recipient paid. Rejecting it fails the transfer (`risk_blocked`); no money moved. A `block` flag’s transfer failed when it was made: it can only be rejected, which closes the flag, and approving it is `409 transfer_blocked` (the sender must send again).
+         */
         post: {
             parameters: {
                 query?: never;

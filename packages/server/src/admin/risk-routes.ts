@@ -93,6 +93,8 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
       tags,
       security,
       summary: 'Approve or reject a transfer held for review',
+      description:
+        'Approving a `review` flag lets its transfer go on: the sender is charged and the recipient paid. Rejecting it fails the transfer (`risk_blocked`); no money moved. A `block` flag’s transfer failed when it was made: it can only be rejected, which closes the flag, and approving it is `409 transfer_blocked` (the sender must send again).',
       request: {
         params: FlagParam,
         ...jsonBody(z.strictObject({ decision: z.enum(['approve', 'reject']) })),
@@ -118,6 +120,15 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
           const seen = await tx.get<FlagRow>('SELECT * FROM risk_flags WHERE id = ?', [id]);
           if (!seen) throw notFound('No such flag.');
           throw conflict('flag_resolved', `This flag is already ${seen.status}.`);
+        }
+        // A blocked transfer failed at once and moved no money: nothing is left to approve, and
+        // a 200 "approved" would read as "the payment went through" (a Radar review's approve
+        // lets its payment through). The flag stays open until rejected.
+        if (decision === 'approve' && f.outcome === 'block') {
+          throw conflict(
+            'transfer_blocked',
+            'This transfer was blocked, not held: it failed and no money moved, so it cannot be approved. The sender must send it again. Reject the flag to close it.',
+          );
         }
         if (f.transfer_id) await lockTransfer(tx, f.transfer_id);
         const t = f.transfer_id ? await getTransfer(tx, f.transfer_id) : undefined;

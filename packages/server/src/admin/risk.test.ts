@@ -296,6 +296,47 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     expect(flags.body.data.filter((f: { userId: string }) => f.userId === alice)).toHaveLength(3);
   });
 
+  it('will not approve a blocked transfer: it failed, and the sender must send it again', async () => {
+    const [alice, bob] = [await user(), await user()];
+    let blocked: { id: string; status: string; failureReason: string } | undefined;
+    // As many transfers in a few seconds as the velocity rule blocks (a PIN on the way resets
+    // the exemption's count).
+    for (let i = 0; i < 7 && !blocked; i++) {
+      t.clock.now += 1000;
+      if (i === 5) {
+        await t.call(alice, 'POST', '/v1/authorizations', {
+          pin: '914273',
+          amount: eur(1),
+          payeeId: bob,
+        });
+      }
+      const res = await t.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(100) });
+      if (res.body.failureReason === 'risk_blocked') blocked = res.body;
+    }
+    expect(blocked?.status).toBe('failed');
+    const flag = (await admin('GET', '/v1/admin/flags?status=open')).body.data.find(
+      (f: { transferId: string }) => f.transferId === blocked?.id,
+    );
+    expect(flag.outcome).toBe('block');
+    const approve = await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'approve',
+    });
+    expect([approve.status, approve.body.error?.code]).toEqual([409, 'transfer_blocked']);
+    expect(approve.body.error.message).toContain('The sender must send it again.');
+    // Nothing changed: the flag is open, the transfer failed, its card never charged.
+    expect((await admin('GET', '/v1/admin/flags?status=open')).body.data).toContainEqual(flag);
+    expect((await t.call(alice, 'GET', `/v1/transfers/${blocked?.id}`)).body).toMatchObject({
+      status: 'failed',
+      failureReason: 'risk_blocked',
+    });
+    expect(await sandboxCount(db.store, blocked?.id as string, 'charge')).toBe(0);
+    const reject = await admin('POST', `/v1/admin/flags/${flag.id}/resolve`, {
+      decision: 'reject',
+    });
+    expect([reject.status, reject.body.status]).toEqual([200, 'rejected']);
+    expect((await t.call(alice, 'GET', `/v1/transfers/${blocked?.id}`)).body.status).toBe('failed');
+  });
+
   it('freezes an account so no money moves to or from it until unfrozen', async () => {
     const [alice, bob] = [await user(), await user()];
     const frozen = await admin('POST', `/v1/admin/accounts/${bob}/freeze`);
