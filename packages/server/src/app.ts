@@ -90,6 +90,7 @@ export function createApp(options: SettleOptions): SettleApp {
     ...(options.platform.jwks ? { jwks: options.platform.jwks } : {}),
     ...(options.platform.jwksUrl ? { jwksUrl: options.platform.jwksUrl } : {}),
     now,
+    log,
   });
 
   const revocations = revocationCheck(services);

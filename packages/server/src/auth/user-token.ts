@@ -1,32 +1,28 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  type JSONWebKeySet,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from 'jose';
+import { errors, type JSONWebKeySet, jwtVerify } from 'jose';
 import { unauthenticated } from '../http/errors.js';
+import {
+  inlinePlatformKeys,
+  type PlatformKeys,
+  PlatformKeysUnavailable,
+  remotePlatformKeys,
+} from './platform-keys.js';
 
 /** Asymmetric algorithms only: HS* would let anyone holding the public key sign tokens. */
 export const USER_TOKEN_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
 export const CLOCK_SKEW_S = 60;
 const MAX_LIFETIME_S = 3600;
 const CACHE_SIZE = 10_000;
-/**
- * With keys at a URL, how often they are fetched again: a key the platform removes (it leaked,
- * or rotation is over) stops working within this, for tokens already verified too.
- */
-export const JWKS_REFRESH_MS = 60_000;
 
 export interface UserTokenOptions {
   /** The platform id, expected in `iss`. */
   issuer: string;
   /** The platform's public keys, inline... */
   jwks?: JSONWebKeySet;
-  /** ...or at a URL (cached and refreshed by jose on an unknown `kid`). */
+  /** ...or at a URL (fetched again in the background every minute, and on an unknown `kid`). */
   jwksUrl?: string;
   now?: () => number;
+  /** Where a failing `jwksUrl` is reported. */
+  log?: (line: Record<string, unknown>) => void;
 }
 
 export interface VerifiedUser {
@@ -39,7 +35,7 @@ export interface VerifiedUser {
 /**
  * Verifies platform user tokens (SPEC: Trust model). Verified tokens are cached until they
  * expire, or until keys fetched from `jwksUrl` change: signature checks cost more than the
- * rest of a request.
+ * rest of a request. Requests never wait for a refresh of those keys, only for the first fetch.
  *
  * @example
  * const verify = createUserTokenVerifier({ issuer: 'chat.example', jwks });
@@ -50,42 +46,36 @@ export function createUserTokenVerifier({
   jwks,
   jwksUrl,
   now = Date.now,
+  log = () => undefined,
 }: UserTokenOptions): (token: string) => Promise<VerifiedUser> {
-  let keys: JWTVerifyGetKey;
-  let remote: ReturnType<typeof createRemoteJWKSet> | undefined;
-  if (jwks) keys = createLocalJWKSet(jwks);
-  else if (jwksUrl) keys = remote = createRemoteJWKSet(new URL(jwksUrl));
+  let keys: PlatformKeys;
+  if (jwks) keys = inlinePlatformKeys(jwks);
+  else if (jwksUrl) keys = remotePlatformKeys(jwksUrl, { now, log });
   else throw new Error('User tokens need platform keys: set `jwks` or `jwksUrl`.');
 
-  const cache = new Map<string, VerifiedUser>();
-  let keysFetchedAt = now();
-  // Compared with the keys as of the last refresh, not just before this one: jose also fetches
-  // them itself (an unknown `kid`, or its cache aged), and a key it found removed must empty
-  // the cache too.
-  let keysSeen: string | undefined;
-
-  /** Fetches the keys at `jwksUrl` again when due; tokens verified before a change are not kept. */
-  async function refreshKeys() {
-    if (!remote || now() - keysFetchedAt < JWKS_REFRESH_MS) return;
-    keysFetchedAt = now();
-    // Unreachable: the keys known so far stay in use, as with an unknown `kid`.
-    await remote.reload().catch(() => undefined);
-    const keys = JSON.stringify(remote.jwks() ?? null);
-    if (keys !== keysSeen) cache.clear();
-    keysSeen = keys;
-  }
+  // Each token with the key set it was verified under: once that set is replaced, the key
+  // that signed it may be gone. A check still running when new keys land stores the older set,
+  // so its token is not served from here under the new one.
+  const cache = new Map<string, { user: VerifiedUser; generation: number }>();
 
   return async function verifyUserToken(token) {
-    await refreshKeys();
+    try {
+      await keys.ready();
+    } catch (error) {
+      throw unauthenticated(describe(error));
+    }
+    const generation = keys.generation();
     const nowS = Math.floor(now() / 1000);
-    const cached = cache.get(token);
-    if (cached) {
-      if (nowS <= cached.expiresAt + CLOCK_SKEW_S) return cached;
+    const hit = cache.get(token);
+    if (hit) {
+      if (hit.generation === generation && nowS <= hit.user.expiresAt + CLOCK_SKEW_S) {
+        return hit.user;
+      }
       cache.delete(token);
     }
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
     try {
-      ({ payload } = await jwtVerify(token, keys, {
+      ({ payload } = await jwtVerify(token, keys.getKey, {
         issuer,
         audience: 'settle',
         algorithms: USER_TOKEN_ALGORITHMS,
@@ -112,7 +102,7 @@ export function createUserTokenVerifier({
     if (iat > nowS + CLOCK_SKEW_S) throw unauthenticated('The token was issued in the future.');
     const user = { userId: sub, expiresAt: exp, issuedAt: iat };
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    cache.set(token, user);
+    cache.set(token, { user, generation });
     return user;
   };
 }
@@ -130,6 +120,8 @@ function describe(error: unknown): string {
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return 'The token signature is invalid.';
   }
-  if (error instanceof errors.JWKSTimeout) return 'The platform keys could not be fetched.';
+  if (error instanceof PlatformKeysUnavailable || error instanceof errors.JWKSTimeout) {
+    return 'The platform keys could not be fetched.';
+  }
   return 'The token is malformed or not signed by the platform.';
 }
