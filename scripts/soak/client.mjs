@@ -20,6 +20,8 @@ export async function soakPlatform() {
     SETTLE_VAULT_KEYS: `soak:${randomBytes(32).toString('base64')}`,
     SETTLE_VAULT_ACTIVE_KEY: 'soak',
     SETTLE_HASH_SECRET: randomBytes(32).toString('base64url'),
+    // Every simulated user enrolls from this machine's one address.
+    SETTLE_CARD_TOKENS_PER_MINUTE: '100000',
   };
   const tokens = new Map();
   /** A user token, minted again when the cached one is half way through its life. */

@@ -19,6 +19,7 @@ import { revocationCheck, secureRoutes } from './enrollment/secure-routes.js';
 import { createEventHub } from './events/hub.js';
 import { eventRoutes } from './events/routes.js';
 import { requireUser } from './http/auth.js';
+import { clientAddress } from './http/client-address.js';
 import { ApiError, type ErrorBody, unavailable } from './http/errors.js';
 import { refuseAmbiguousJson } from './http/json-body.js';
 import { maskCardNumbers, maskClientKey } from './http/mask.js';
@@ -39,6 +40,11 @@ import { transferRoutes } from './transfers/routes.js';
 const MAX_BODY_BYTES = 16 * 1024;
 /** PIN checks and changes per user and minute, all routes together (each is a slow hash). */
 export const PIN_ATTEMPTS_PER_MINUTE = 20;
+/**
+ * Card tokens per client address and minute, by default: a person retyping a card a few
+ * times, or a few people behind one NAT, stay well under it; card testing does not.
+ */
+export const CARD_TOKENS_PER_MINUTE = 20;
 
 /**
  * Creates the Settle HTTP app on a migrated store. Tests call `app.fetch` or
@@ -217,6 +223,18 @@ export function createApp(options: SettleOptions): SettleApp {
     return up ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
   });
 
+  // The card frame sends no credential: the network address is all there is to key on. Without
+  // one (no Node server, no trusted proxy) there is no one to tell apart, so no limit.
+  app.use(
+    '/v1/card-tokens',
+    rateLimit({
+      perMinute: options.cardTokensPerMinute ?? CARD_TOKENS_PER_MINUTE,
+      key: (c) => clientAddress(c, options.trustedProxies ?? 0),
+      now,
+      code: 'too_many_card_tokens',
+      message: 'Too many cards entered from this network in a short time; try again shortly.',
+    }),
+  );
   cardTokenRoutes(app, services);
   cardFrameRoutes(app, { allowedOrigins: options.allowedOrigins });
   app.use('/v1/account', requireUser({ verify, isRevoked }));

@@ -34,6 +34,18 @@ export interface SettleOptions {
   processor?: Processor;
   /** Latency added by the sandbox processor to each money movement, in ms. */
   sandboxLatencyMs?: number;
+  /**
+   * Card tokens (`POST /v1/card-tokens`, sent by the card frame without a credential) each
+   * client address may create per minute: 20 by default. Card testing, trying stolen card
+   * numbers in bulk, goes through such endpoints.
+   */
+  cardTokensPerMinute?: number;
+  /**
+   * Proxies in front of the server that append the client's address to `X-Forwarded-For`
+   * (0 by default: the TCP peer is the client). Behind one without this, every client shares
+   * the proxy's address, and so its card-token allowance.
+   */
+  trustedProxies?: number;
   /** Anti-fraud thresholds (SPEC: Anti-fraud); defaults in `defaultRisk`. */
   risk?: Partial<RiskOptions>;
   /** Per-country limits in minor units, over the SPEC's defaults (500 / 1,500 / 250). */

@@ -34,7 +34,8 @@ export async function eventually<T>(
  */
 export async function startServer() {
   const db = await openTestStore('sqlite');
-  const t = await testApp(db.store);
+  // Every test user enrolls from 127.0.0.1: the card-token limit per address would hold them.
+  const t = await testApp(db.store, { cardTokensPerMinute: 1e9 });
   // Keep the platform's Request and Response: msw and the SDK are tested on them, as apps run.
   const server = serve({
     fetch: t.app.fetch,

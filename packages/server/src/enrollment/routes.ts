@@ -296,7 +296,7 @@ export function cardTokenRoutes(app: OpenAPIHono, services: Services) {
       request: jsonBody(CardTokenInput),
       responses: {
         201: jsonResponse(CardTokenSchema, 'The token, with what the chat app may show'),
-        ...errorResponses(400, 413, 415),
+        ...errorResponses(400, 413, 415, 429),
       },
     }),
     async (c) => c.json(await tokenizeCard(services, c.req.valid('json')), 201),

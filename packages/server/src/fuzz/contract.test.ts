@@ -204,6 +204,13 @@ describe.each(await storeKinds())(
         400,
       );
       expectStatus(await send(null, 'POST', '/v1/card-tokens', big), 413);
+      // One client address, through a trusted proxy, past its allowance.
+      const proxied = await testApp(db.store, { trustedProxies: 1, cardTokensPerMinute: 1 });
+      for (const status of [201, 429]) {
+        const card = { number: FR_CARD, expMonth: 12, expYear: year, cvc: '123' };
+        const client = { 'x-forwarded-for': '203.0.113.7' };
+        expectStatus(await send(null, 'POST', '/v1/card-tokens', card, client, proxied), status);
+      }
 
       // Every route: no credential, and a body over the limit or an ambiguous one where a body
       // may be sent.

@@ -4,7 +4,7 @@ import type { ApiError } from './errors.js';
 import { rateLimit } from './rate-limit.js';
 
 describe('rateLimit', () => {
-  const app = (clock: { now: number }) => {
+  const app = (clock: { now: number }, key: () => string | undefined = () => 'alice') => {
     const hono = new Hono();
     hono.onError((error, c) => {
       const e = error as ApiError;
@@ -15,7 +15,7 @@ describe('rateLimit', () => {
       '*',
       rateLimit({
         perMinute: 3,
-        key: () => 'alice',
+        key,
         now: () => clock.now,
         code: 'too_many_attempts',
         message: 'Too many.',
@@ -45,5 +45,10 @@ describe('rateLimit', () => {
     clock.now -= 3600_000;
     expect((await hono.request('/')).status).toBe(200);
     expect((await hono.request('/')).status).toBe(200);
+  });
+
+  it('does not limit requests it cannot tell apart (no key)', async () => {
+    const hono = app({ now: 1_000_000 }, () => undefined);
+    for (let i = 0; i < 10; i++) expect((await hono.request('/')).status).toBe(200);
   });
 });

@@ -4,8 +4,8 @@ import { rateLimited } from './errors.js';
 export interface RateLimitOptions {
   /** Requests allowed at once, refilled evenly over a minute. */
   perMinute: number;
-  /** Whose bucket a request draws from. */
-  key: (c: Context) => string;
+  /** Whose bucket a request draws from; none, and it is not limited. */
+  key: (c: Context) => string | undefined;
   now: () => number;
   /** The error code of the 429. */
   code: string;
@@ -35,6 +35,7 @@ export const rateLimit = ({
     Math.min(perMinute, b.tokens + (Math.max(0, t - b.at) * perMinute) / 60_000);
   return async function rateLimit(c, next) {
     const id = key(c);
+    if (id === undefined) return next();
     const t = now();
     const bucket = buckets.get(id);
     const tokens = bucket ? level(bucket, t) : perMinute;

@@ -136,6 +136,34 @@ describe('configuration from the environment', async () => {
     ).rejects.toThrow(/http/);
   });
 
+  it('reads the card-token limit and the proxies in front from the environment', async () => {
+    expect(await optionsFromEnv(db.store, dir, {})).toMatchObject({
+      cardTokensPerMinute: undefined,
+      trustedProxies: undefined,
+    });
+    const options = await optionsFromEnv(db.store, dir, {
+      SETTLE_CARD_TOKENS_PER_MINUTE: '5',
+      SETTLE_TRUSTED_PROXIES: '1',
+    });
+    expect(options).toMatchObject({ cardTokensPerMinute: 5, trustedProxies: 1 });
+    // Behind the proxy, each client has its own allowance, from its X-Forwarded-For entry.
+    const app = createApp(options);
+    const tokenize = (client: string) =>
+      app.request('/v1/card-tokens', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client },
+        body: JSON.stringify({
+          number: '4000002500000003',
+          expMonth: 12,
+          expYear: 2099,
+          cvc: '123',
+        }),
+      });
+    for (let i = 0; i < 5; i++) expect((await tokenize('203.0.113.7')).status).toBe(201);
+    expect((await tokenize('203.0.113.7')).status).toBe(429);
+    expect((await tokenize('203.0.113.8')).status).toBe(201);
+  });
+
   it('applies per-country limits from SETTLE_LIMITS and thresholds from SETTLE_RISK', async () => {
     const options = await optionsFromEnv(db.store, dir, {
       SETTLE_LIMITS: '{"FR":{"perTransfer":30000},"GB":{"rolling30Days":90000}}',
@@ -171,6 +199,10 @@ describe('configuration from the environment', async () => {
     ['SETTLE_PLATFORM_JWKS', '{"keys":[]}', /at least one key/],
     ['SETTLE_PLATFORM_JWKS_URL', 'notaurl', /SETTLE_PLATFORM_JWKS_URL must be an http\(s\) URL/],
     ['SETTLE_SANDBOX_LATENCY_MS', 'abc', /SETTLE_SANDBOX_LATENCY_MS must be a whole number/],
+    ['SETTLE_CARD_TOKENS_PER_MINUTE', '0', /SETTLE_CARD_TOKENS_PER_MINUTE must be a whole number/],
+    ['SETTLE_CARD_TOKENS_PER_MINUTE', '2.5', /SETTLE_CARD_TOKENS_PER_MINUTE must be a whole/],
+    ['SETTLE_TRUSTED_PROXIES', '-1', /SETTLE_TRUSTED_PROXIES must be a whole number from 0 to 10/],
+    ['SETTLE_TRUSTED_PROXIES', 'yes', /SETTLE_TRUSTED_PROXIES must be a whole number/],
     ['SETTLE_SECRET_KEYS', 'abc', /SETTLE_SECRET_KEYS must be .*`sk_`/],
     ['SETTLE_SECRET_KEYS', `${SK_A},sk_short`, /SETTLE_SECRET_KEYS/],
     ['SETTLE_HASH_SECRET', 'x', /SETTLE_HASH_SECRET must be at least 16/],

@@ -77,6 +77,15 @@ function latency(value: string | undefined): number {
   return Number(value);
 }
 
+/** A whole number setting from `min` to `max`, or `undefined` when not set. */
+function count(name: string, value: string | undefined, min: number, max: number) {
+  if (value === undefined || value === '') return undefined;
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max))
+    throw new Error(`${name} must be a whole number from ${min} to ${max}.`);
+  return n;
+}
+
 /** `kid1:base64,kid2:base64` -> { kid1: base64, kid2: base64 } */
 function vaultKeys(value: string): Record<string, string> {
   return Object.fromEntries(
@@ -179,6 +188,13 @@ export async function optionsFromEnv(
     },
     hashSecret: hashSecret(setting('SETTLE_HASH_SECRET', (d) => d.hashSecret)),
     sandboxLatencyMs: latency(env.SETTLE_SANDBOX_LATENCY_MS),
+    cardTokensPerMinute: count(
+      'SETTLE_CARD_TOKENS_PER_MINUTE',
+      env.SETTLE_CARD_TOKENS_PER_MINUTE,
+      1,
+      100_000,
+    ),
+    trustedProxies: count('SETTLE_TRUSTED_PROXIES', env.SETTLE_TRUSTED_PROXIES, 0, 10),
     webhooks: webhooks(env),
     ...antiFraudFromEnv(env),
     dev: !production,
