@@ -70,7 +70,7 @@ export function remotePlatformKeys(
       triedAt = now();
       try {
         await remote.reload();
-        const jwks = remote.jwks() as JSONWebKeySet;
+        const jwks = remote.jwks();
         const text = JSON.stringify(jwks);
         if (jwks && text !== seen) {
           seen = text;
