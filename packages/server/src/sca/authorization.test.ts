@@ -123,6 +123,42 @@ describe.each(await storeKinds())('the PIN and its exemption on the %s store', (
     expect(results.map(code).sort()).toEqual([...Array(7).fill('authentication_required'), 'ok']);
   });
 
+  it('voids authorizations made with a PIN the account no longer has', async () => {
+    const bob = await user();
+    const phone = nextPhone();
+    const alice = `${kind}-stolen${++n}`;
+    await enroll(t, alice, { phone, pin: PIN });
+    // Made with the PIN on a phone that is then stolen: its owner secures the account and
+    // unlocks it with a new PIN within the authorization's 5 minutes.
+    const before = await authorize(alice, bob, 5000);
+    t.clock.now += 1000;
+    expect((await t.call(alice, 'POST', '/v1/account/secure')).body.status).toBe('locked');
+    t.clock.now += 31_000;
+    await t.call(alice, 'POST', '/v1/account/verification');
+    const sms = await t.lastCode(phone);
+    const unlocked = await t.call(alice, 'POST', '/v1/account/unlock', {
+      code: sms,
+      pin: '508162',
+    });
+    expect(unlocked.body.status).toBe('active');
+    expect(code(await send(alice, bob, 5000, before.body.authorization))).toBe(
+      'authentication_required',
+    );
+    // The same after a plain PIN change.
+    const changing = await authorize(alice, bob, 5000, '508162');
+    const changed = await t.call(alice, 'PUT', '/v1/account/pin', {
+      currentPin: '508162',
+      pin: '736291',
+    });
+    expect(changed.status).toBe(200);
+    expect(code(await send(alice, bob, 5000, changing.body.authorization))).toBe(
+      'authentication_required',
+    );
+    const fresh = await authorize(alice, bob, 5000, '736291');
+    expect(code(await send(alice, bob, 5000, fresh.body.authorization))).toBe('ok');
+    expect((await t.call(alice, 'GET', '/v1/transfers')).body.data).toHaveLength(1);
+  });
+
   it('binds an authorization to its amount, currency and payee', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()];
     const { body } = await authorize(alice, bob, 5000);

@@ -13,15 +13,29 @@ export interface Binding {
   payeeId: string;
   amount: number;
   currency: string;
+  /** The hash of the PIN it was made with: a new PIN (a change, an unlock) voids it. */
+  pinHash: string;
 }
 
 const keyOf = (services: Services) =>
   createHmac('sha256', services.hashSecret).update('settle sca authorizations').digest();
 
+/** Names the PIN in the token without revealing anything about it. */
+const pinTag = (services: Services, pinHash: string) =>
+  createHmac('sha256', services.hashSecret)
+    .update('settle sca pin\n')
+    .update(pinHash)
+    .digest('base64url');
+
 /** Signs a short-lived authorization for exactly this payment. */
 export async function signAuthorization(services: Services, b: Binding) {
   const now = Math.floor(services.now() / 1000);
-  const token = await new SignJWT({ payee: b.payeeId, amt: b.amount, cur: b.currency })
+  const token = await new SignJWT({
+    payee: b.payeeId,
+    amt: b.amount,
+    cur: b.currency,
+    pin: pinTag(services, b.pinHash),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
     .setSubject(b.userId)
@@ -52,7 +66,14 @@ export async function spendAuthorization(
       subject: b.userId,
       currentDate: new Date(services.now()),
     });
-    if (payload.payee !== b.payeeId || payload.amt !== b.amount || payload.cur !== b.currency) {
+    if (
+      payload.payee !== b.payeeId ||
+      payload.amt !== b.amount ||
+      payload.cur !== b.currency ||
+      // Made with a PIN the account no longer has: after "secure my account" or a lockout, the
+      // unlock sets a new PIN, and what the old one confirmed may be in someone else's hands.
+      payload.pin !== pinTag(services, b.pinHash)
+    ) {
       return false;
     }
     const spent = await tx.run(

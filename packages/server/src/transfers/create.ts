@@ -158,6 +158,7 @@ export async function createTransfer(
         payeeId: input.recipientId,
         amount,
         currency,
+        pinHash: sender.pin_hash ?? '',
       });
       if (!ok) throw authenticationRequired();
       sca = 'pin';

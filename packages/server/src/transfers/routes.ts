@@ -84,6 +84,8 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
         payeeId: input.payeeId,
         amount: input.amount.value,
         currency: input.amount.currency,
+        // The PIN just checked, unless it changed meanwhile: then this authorization is void.
+        pinHash: account.pin_hash ?? '',
       });
       return c.json(authorization, 201);
     },
