@@ -25,6 +25,14 @@ export interface UserTokenOptions {
   log?: (line: Record<string, unknown>) => void;
 }
 
+/**
+ * What a user id may be: a token's `sub`, and so whom money can be sent to or asked of. A NUL
+ * could not even be stored by PostgreSQL; a lone surrogate (`\ud800`) would be stored as
+ * U+FFFD, making several user ids one account.
+ */
+export const isUserId = (id: string) =>
+  id.length > 0 && id.length <= 255 && !id.includes('\u0000') && !/\p{Surrogate}/u.test(id);
+
 export interface VerifiedUser {
   userId: string;
   /** Seconds since the epoch. */
@@ -91,9 +99,7 @@ export function createUserTokenVerifier({
     if (typeof sub !== 'string') {
       throw unauthenticated('The token\'s `sub` must be a string: the user id, e.g. "42".');
     }
-    // A NUL could not even be stored by PostgreSQL; a lone surrogate (`\ud800`) would be stored
-    // as U+FFFD, making several user ids one account.
-    if (!sub || sub.length > 255 || sub.includes('\u0000') || /\p{Surrogate}/u.test(sub)) {
+    if (!isUserId(sub)) {
       throw unauthenticated('The token has no valid `sub`.');
     }
     if (exp - iat > MAX_LIFETIME_S) {

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { MoneySchema } from '../http/schemas.js';
-import { Note, PlatformId, PositiveMoney } from '../transfers/schemas.js';
+import { Note, PlatformId, PositiveMoney, UserId } from '../transfers/schemas.js';
 
 const Payers = z
-  .array(z.strictObject({ userId: PlatformId, amount: PositiveMoney }))
+  .array(z.strictObject({ userId: UserId, amount: PositiveMoney }))
   .min(1)
   .max(50)
   .openapi({ description: 'An amount per person' });
@@ -11,7 +11,7 @@ const Payers = z
 const Split = z
   .strictObject({
     total: PositiveMoney,
-    among: z.array(PlatformId).min(1).max(50),
+    among: z.array(UserId).min(1).max(50),
     includeSelf: z.boolean().openapi({ description: 'Whether the requester pays a share too' }),
   })
   .openapi({ description: 'A total split evenly' });

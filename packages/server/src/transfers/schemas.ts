@@ -1,7 +1,18 @@
 import { z } from '@hono/zod-openapi';
+import { isUserId } from '../auth/user-token.js';
 import { MoneySchema } from '../http/schemas.js';
 
-/** Platform ids of users and conversations: opaque, bounded, printable. */
+/**
+ * A user to pay or ask: any id a user token may carry as `sub`, or someone who could enroll
+ * could never be paid.
+ */
+export const UserId = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(isUserId, 'A user id: at most 255 characters, without NUL or lone surrogates');
+
+/** Platform ids of conversations: opaque, bounded, printable. */
 export const PlatformId = z
   .string()
   .min(1)
@@ -58,7 +69,7 @@ export const IdempotencyHeaders = z.object({
 
 export const TransferInput = z
   .strictObject({
-    recipientId: PlatformId.openapi({ example: 'bob' }),
+    recipientId: UserId.openapi({ example: 'bob' }),
     amount: PositiveMoney,
     note: Note.openapi({ example: 'Resto' }),
     conversationId: PlatformId.optional().openapi({ example: 'conv_alice_bob' }),
@@ -99,7 +110,7 @@ export const AuthorizationInput = z
   .strictObject({
     pin: z.string().regex(/^\d{4,6}$/, '4 to 6 digits'),
     amount: PositiveMoney,
-    payeeId: PlatformId,
+    payeeId: UserId,
   })
   .openapi('AuthorizationInput');
 
