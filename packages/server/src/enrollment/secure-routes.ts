@@ -45,6 +45,9 @@ export function secureRoutes(
            tokens_valid_after = ?, updated_at = ? WHERE user_id = ?`,
           [now, now, userId],
         );
+        // A device known through a PIN someone else may have seen is new again (SPEC: new-device
+        // rule): its next payment needs the PIN chosen at the unlock.
+        await tx.run('DELETE FROM known_devices WHERE user_id = ?', [userId]);
         await recordAccountUpdated(tx, userId, now, services.limits);
       });
       revocations.forget(userId);

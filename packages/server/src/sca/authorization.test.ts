@@ -159,6 +159,56 @@ describe.each(await storeKinds())('the PIN and its exemption on the %s store', (
     expect((await t.call(alice, 'GET', '/v1/transfers')).body.data).toHaveLength(1);
   });
 
+  it('gives no exemption after "secure my account" until the new PIN, nor to devices known before', async () => {
+    const bob = await user();
+    const phone = nextPhone();
+    const alice = `${kind}-secured${++n}`;
+    await enroll(t, alice, { phone, pin: PIN });
+    const from = (device: string) => ({ 'Settle-Device': device });
+    const pay = (device: string, value: number, authorization?: string) =>
+      t.pay(
+        alice,
+        '/v1/transfers',
+        { recipientId: bob, amount: eur(value), ...(authorization ? { authorization } : {}) },
+        crypto.randomUUID(),
+        from(device),
+      );
+    // A thief who saw the PIN confirms a payment on their phone, which makes it known.
+    const stolen = await t.pay(
+      alice,
+      '/v1/authorizations',
+      { pin: PIN, amount: eur(5000), payeeId: bob },
+      crypto.randomUUID(),
+      from('thief-phone'),
+    );
+    expect(stolen.status).toBe(201);
+    t.clock.now += 1000;
+    await t.call(alice, 'POST', '/v1/account/secure');
+    t.clock.now += 31_000;
+    await t.call(alice, 'POST', '/v1/account/verification');
+    const sms = await t.lastCode(phone);
+    const unlocked = await t.call(alice, 'POST', '/v1/account/unlock', {
+      code: sms,
+      pin: '508162',
+    });
+    expect(unlocked.body.status).toBe('active');
+    // The platform still signs the thief's chat session in: tokens minted after the secure.
+    t.clock.now += 1000;
+    expect(code(await pay('thief-phone', 1000))).toBe('authentication_required');
+    expect(code(await pay('alice-phone', 1000))).toBe('authentication_required');
+    const { body } = await t.pay(
+      alice,
+      '/v1/authorizations',
+      { pin: '508162', amount: eur(5000), payeeId: bob },
+      crypto.randomUUID(),
+      from('alice-phone'),
+    );
+    t.clock.now += 1;
+    expect(code(await pay('alice-phone', 5000, body.authorization))).toBe('ok');
+    expect(code(await pay('alice-phone', 1000))).toBe('ok');
+    expect(code(await pay('thief-phone', 1000))).toBe('authentication_required');
+  });
+
   it('binds an authorization to its amount, currency and payee', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()];
     const { body } = await authorize(alice, bob, 5000);

@@ -74,6 +74,9 @@ async function exemptionApplies(
   amount: number,
 ) {
   if (amount > exemption.perPayment) return false;
+  // Secured since the last PIN: what that PIN allowed may be a thief's to spend. The next
+  // payment needs the PIN chosen at the unlock.
+  if (Number(sender.tokens_valid_after ?? 0) > Number(sender.last_pin_at ?? 0)) return false;
   const since = await tx.get<{ n: number; total: number | null }>(
     `SELECT COUNT(*) AS n, SUM(amount) AS total FROM transfers
      WHERE sender_id = ? AND sca = 'exempt' AND created_at >= ? AND status NOT IN ('failed', 'canceled')`,
