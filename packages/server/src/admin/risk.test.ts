@@ -472,6 +472,33 @@ describe.each(await storeKinds())('anti-fraud and account safety on the %s store
     expect((await unlock()).body.status).toBe('active');
   });
 
+  it('answers account_frozen, not locked, to a PIN that waited while the account was frozen', async () => {
+    const [me, bob] = [await user(), await user()];
+    const checking = (until: number | null) =>
+      db.store.run('UPDATE accounts SET pin_check_until = ? WHERE user_id = ?', [until, me]);
+    const tries = [
+      () =>
+        t.call(me, 'POST', '/v1/authorizations', {
+          pin: '914273',
+          amount: eur(4000),
+          payeeId: bob,
+        }),
+      () => t.call(me, 'PUT', '/v1/account/pin', { currentPin: '914273', pin: '508162' }),
+    ];
+    for (const attempt of tries) {
+      // Another check of the PIN is running: this one waits for its turn.
+      await checking(t.clock.now + 60_000);
+      const waiting = attempt();
+      await new Promise((r) => setTimeout(r, 300));
+      await admin('POST', `/v1/admin/accounts/${me}/freeze`);
+      await checking(null);
+      const res = await waiting;
+      expect([res.status, res.body.error?.code]).toEqual([403, 'account_frozen']);
+      const unfrozen = await admin('POST', `/v1/admin/accounts/${me}/unfreeze`);
+      expect(unfrozen.body.status).toBe('active');
+    }
+  });
+
   it('secures an account not enrolled yet: a stolen token cannot go on to collect its money', async () => {
     const me = `${kind}-secure-new`;
     const oldToken = await mintToken(t.keys, me, { iat: Math.floor(t.clock.now / 1000) });

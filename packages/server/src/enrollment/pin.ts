@@ -24,8 +24,14 @@ const CHECK_LEASE_MS = 10_000;
 const WAITS = 100;
 const WAIT_MS = 30;
 
-/** Takes the account's one PIN check, waiting for a running one; undefined if it is locked. */
-async function takeCheck(services: Services, userId: string) {
+/**
+ * Takes the account's one PIN check, waiting for a running one; or says why the account takes
+ * no PIN now: frozen by the platform (perhaps while this check waited), or else locked.
+ */
+async function takeCheck(
+  services: Services,
+  userId: string,
+): Promise<{ pin_hash: string } | 'locked' | 'frozen'> {
   const { store, now } = services;
   for (let waits = 0; ; waits++) {
     const t = now();
@@ -37,12 +43,13 @@ async function takeCheck(services: Services, userId: string) {
       [t + CHECK_LEASE_MS, userId, MAX_PIN_FAILURES, t],
     );
     if (row) return row;
-    const open = await store.get<{ user_id: string }>(
-      `SELECT user_id FROM accounts
-       WHERE user_id = ? AND status = 'active' AND pin_failures < ? AND pin_hash IS NOT NULL`,
-      [userId, MAX_PIN_FAILURES],
+    const account = await store.get<{ status: string; open: number }>(
+      `SELECT status, CASE WHEN status = 'active' AND pin_failures < ? AND pin_hash IS NOT NULL
+       THEN 1 ELSE 0 END AS open FROM accounts WHERE user_id = ?`,
+      [MAX_PIN_FAILURES, userId],
     );
-    if (!open) return undefined;
+    if (account?.status === 'frozen') return 'frozen';
+    if (Number(account?.open ?? 0) !== 1) return 'locked';
     if (waits === WAITS) {
       throw rateLimited(
         'pin_check_in_progress',
@@ -63,10 +70,10 @@ export async function checkAccountPin(
   services: Services,
   userId: string,
   pin: string,
-): Promise<'ok' | 'wrong' | 'locked'> {
+): Promise<'ok' | 'wrong' | 'locked' | 'frozen'> {
   const { store, now } = services;
   const row = await takeCheck(services, userId);
-  if (!row) return 'locked';
+  if (typeof row === 'string') return row;
   if (await verifyPin(pin, row.pin_hash)) {
     await store.run(
       'UPDATE accounts SET pin_failures = 0, pin_check_until = NULL WHERE user_id = ?',

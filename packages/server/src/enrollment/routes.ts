@@ -315,7 +315,9 @@ const codeRejected = (result: 'wrong' | 'expired') =>
         'code',
       );
 
-const authenticationFailed = (result: 'wrong' | 'locked') =>
-  result === 'locked'
-    ? forbidden('account_locked', 'This account is locked: verify by SMS and choose a new PIN.')
-    : forbidden('authentication_failed', 'Authentication failed.');
+const authenticationFailed = (result: 'wrong' | 'locked' | 'frozen') =>
+  result === 'frozen'
+    ? forbidden('account_frozen', 'This account is frozen. Contact support.')
+    : result === 'locked'
+      ? forbidden('account_locked', 'This account is locked: verify by SMS and choose a new PIN.')
+      : forbidden('authentication_failed', 'Authentication failed.');

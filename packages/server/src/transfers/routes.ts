@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { getAccount } from '../enrollment/accounts.js';
 import { checkAccountPin } from '../enrollment/pin.js';
-import { ApiError, conflict, invalid, notFound } from '../http/errors.js';
+import { ApiError, conflict, forbidden, invalid, notFound } from '../http/errors.js';
 import { afterCursor, decodeCursor, PageQuery, page, pageSchema } from '../http/pagination.js';
 import { errorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import { rememberDevice } from '../risk/devices.js';
@@ -62,6 +62,9 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
       if (input.payeeId === userId)
         throw invalid('recipient_invalid', 'You cannot pay yourself.', 'payeeId');
       const result = await checkAccountPin(services, userId, input.pin);
+      // Frozen while the PIN waited for its turn: say so, not "too many failed attempts".
+      if (result === 'frozen')
+        throw forbidden('account_frozen', 'This account is frozen. Contact support.');
       if (result !== 'ok') {
         throw new ApiError(
           403,
