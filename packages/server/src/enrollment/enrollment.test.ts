@@ -265,7 +265,8 @@ describe.each(await storeKinds())('enrollment on the %s store', (kind) => {
         expect(body).toMatchObject({ profile: { country: 'GB' }, card: null });
       }
     }
-  });
+    // 30 enrollments, each hashing a PIN: over the default 5 s on a busy 2-core machine.
+  }, 30_000);
 
   describe('while the card network checks a card', () => {
     // Runs once, during the next check: what another request (or process) does meanwhile.
