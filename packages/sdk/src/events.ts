@@ -61,6 +61,13 @@ export function subscribeToEvents(
   let failures = 0;
   let serverRetry = 0;
 
+  // The browser says the network is back (after a sleep, a tunnel, a new Wi-Fi): reconnect now,
+  // not at the end of a backoff of up to 30 s, nor after `idleTimeout` on a connection made
+  // over the network that went away. Outside browsers and workers there is no such event.
+  let reconnectNow = () => {};
+  const scope = globalThis as unknown as Partial<Pick<EventTarget, 'addEventListener'>>;
+  scope.addEventListener?.('online', () => reconnectNow(), { signal: stop.signal });
+
   const report = (error: SettleError, fatal = false) => {
     if (!stop.signal.aborted) onError?.(error, fatal);
   };
@@ -104,6 +111,7 @@ export function subscribeToEvents(
     const connection = new AbortController();
     const abort = () => connection.abort();
     stop.signal.addEventListener('abort', abort);
+    reconnectNow = abort;
     let idle: ReturnType<typeof setTimeout> | undefined;
     const alive = () => {
       clearTimeout(idle);
@@ -164,7 +172,11 @@ export function subscribeToEvents(
       }
       if (wait === false || stop.signal.aborted) return;
       const delay = backoff(failures++, 500, MAX_RECONNECT_DELAY_MS);
-      await sleep(Math.max(wait, serverRetry, delay), stop.signal).catch(() => undefined);
+      const waiting = new AbortController();
+      reconnectNow = () => waiting.abort();
+      stop.signal.addEventListener('abort', reconnectNow);
+      await sleep(Math.max(wait, serverRetry, delay), waiting.signal).catch(() => undefined);
+      stop.signal.removeEventListener('abort', reconnectNow);
     }
   })();
 
