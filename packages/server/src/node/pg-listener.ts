@@ -2,13 +2,19 @@ import pg from 'pg';
 import { checkChannel, createListeners } from '../store/listeners.js';
 
 const RECONNECT_MS = 1000;
+/** How often the listening connection is asked `SELECT 1`, and how long it has to answer. */
+export const LISTENER_HEARTBEAT_MS = 5_000;
 
 /**
  * LISTEN/NOTIFY for a PostgreSQL store: one dedicated connection per process, open while
  * anything listens, reconnecting after a loss. Channels are scoped to the store's schema,
  * since notifications are database-wide.
  */
-export function pgListener(connectionString: string, schema: string | undefined) {
+export function pgListener(
+  connectionString: string,
+  schema: string | undefined,
+  heartbeatMs = LISTENER_HEARTBEAT_MS,
+) {
   const listeners = createListeners();
   const prefix = schema ? `${schema}.` : '';
   const channel = (name: string) => {
@@ -20,6 +26,7 @@ export function pgListener(connectionString: string, schema: string | undefined)
 
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   let closed = false;
 
   // Connecting, LISTEN and UNLISTEN happen one at a time, in call order.
@@ -32,8 +39,7 @@ export function pgListener(connectionString: string, schema: string | undefined)
 
   async function connection(): Promise<pg.Client> {
     if (client) return client;
-    // keepAlive: a connection whose peer vanished ends, and is made again, instead of
-    // waiting forever for notifications.
+    // keepAlive ends a connection whose peer vanished only after hours: `watch` finds it out.
     const c = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 5_000 });
     c.on('notification', (message) => {
       if (message.channel.startsWith(prefix)) {
@@ -45,11 +51,31 @@ export function pgListener(connectionString: string, schema: string | undefined)
     await c.connect();
     for (const name of listeners.channels()) await c.query(`LISTEN ${quoted(name)}`);
     client = c;
+    watch(c);
     return c;
+  }
+
+  // A connection whose peer vanished without a word (a failover, a network cut) would wait
+  // for notifications that never come: TCP keepalive only notices after two hours, and the
+  // streams would hear of new events only at their keep-alives. One that does not answer a
+  // query in time is made again.
+  function watch(c: pg.Client) {
+    heartbeat = setInterval(() => {
+      const silent = setTimeout(() => lost(c), heartbeatMs);
+      c.query('SELECT 1').then(
+        () => clearTimeout(silent),
+        () => {
+          clearTimeout(silent);
+          lost(c);
+        },
+      );
+    }, heartbeatMs);
+    heartbeat.unref();
   }
 
   function lost(c: pg.Client) {
     if (client !== c) return;
+    clearInterval(heartbeat);
     client = undefined;
     c.end().catch(() => undefined);
     reconnect();
@@ -65,6 +91,7 @@ export function pgListener(connectionString: string, schema: string | undefined)
 
   async function disconnect() {
     const c = client;
+    clearInterval(heartbeat);
     client = undefined;
     await c?.end().catch(() => undefined);
   }

@@ -14,6 +14,11 @@ export interface PgStoreOptions {
   statementTimeoutMs?: number;
   /** How long a statement may wait for a lock (lock_timeout), an advisory lock included. */
   lockTimeoutMs?: number;
+  /**
+   * How often the connection that listens for notifications is checked, and how long it has
+   * to answer before it is made again (default 5 s).
+   */
+  listenerHeartbeatMs?: number;
 }
 
 /**
@@ -161,7 +166,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   // a transaction's statements) but the listener onConnect adds; their next query fails, and
   // the pool drops them.
   pool.on('error', () => undefined);
-  const listener = pgListener(options.connectionString, schema);
+  const listener = pgListener(options.connectionString, schema, options.listenerHeartbeatMs);
   const direct = executor(pool, listener.channel);
 
   async function transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
