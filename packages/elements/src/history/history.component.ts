@@ -85,6 +85,7 @@ export class SettleHistory extends SettleElement {
   private page?: Page<Transfer>;
   private seenClient?: unknown;
   private hadAccount = false;
+  private seenOpens = 0;
   private stopEvents?: () => void;
 
   override disconnectedCallback() {
@@ -99,6 +100,8 @@ export class SettleHistory extends SettleElement {
     if (!client) return;
     const arrived = Boolean(this.session?.account) && !this.hadAccount;
     this.hadAccount = Boolean(this.session?.account);
+    const reopened = this.session?.streamOpens !== this.seenOpens;
+    this.seenOpens = this.session?.streamOpens ?? 0;
     if (client !== this.seenClient || changed.has('conversationId') || changed.has('pageSize')) {
       this.seenClient = client;
       this.stopEvents?.();
@@ -106,8 +109,9 @@ export class SettleHistory extends SettleElement {
       void this.reload();
       return;
     }
-    // Settle is reachable again (the provider could read the account): load what failed.
-    if (this.status === 'error' && arrived) void this.reload();
+    // Settle is reachable again (the provider could read the account, or the event stream
+    // got through): load what failed.
+    if (this.status === 'error' && (arrived || reopened)) void this.reload();
   }
 
   /** Loads the first page again. */

@@ -145,6 +145,31 @@ describe('settle-history', () => {
     }
   });
 
+  it('loads by itself once Settle is back, when it went down after the account was read', async () => {
+    const { alice, asBob } = await setup();
+    await asBob.transfers.create({ recipientId: alice, amount: eur(800), note: 'later' });
+    const loaded = new Promise((resolve) =>
+      document.addEventListener('settle-account', resolve, { once: true }),
+    );
+    const provider = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      token-url=${tokenUrl(alice)}
+    ></settle-provider>`);
+    await loaded;
+    const outage = await settleDown();
+    try {
+      // Opened from the chat while Settle is down.
+      const history = document.createElement('settle-history') as SettleHistory;
+      provider.append(history);
+      await until(() => history.shadowRoot?.querySelector('[part="error"]'));
+      outage.back();
+      await until(() => rows(history).length === 1, 10_000, 'the payments, by themselves');
+      expect(rows(history)[0]).to.match(/^From bob-\S+ \+€8\.00 .+ · later$/);
+    } finally {
+      outage.restore();
+    }
+  });
+
   it('says when payments cannot be loaded, and loads them on "Try again"', async () => {
     const { alice, bob, asAlice } = await setup();
     await asAlice.transfers.create({ recipientId: bob, amount: eur(100) });

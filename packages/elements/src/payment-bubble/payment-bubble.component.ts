@@ -149,6 +149,7 @@ export class SettlePaymentBubble extends SettleElement {
   private payKey?: string;
   private seenClient?: unknown;
   private hadAccount = false;
+  private seenOpens = 0;
   /** The copy given as `transfer` or `request` whose state was read again from the server. */
   private checked?: string;
 
@@ -177,7 +178,10 @@ export class SettlePaymentBubble extends SettleElement {
     const arrived = Boolean(this.session?.account) && !this.hadAccount;
     this.hadAccount = Boolean(this.session?.account);
     if (!this.session) return;
-    const retry = arrived && this.load === 'error' && this.loadError !== MISSING;
+    // Or the event stream got through again, as after a restart of Settle.
+    const reopened = this.session.streamOpens !== this.seenOpens;
+    this.seenOpens = this.session.streamOpens;
+    const retry = (arrived || reopened) && this.load === 'error' && this.loadError !== MISSING;
     if (target || sessionChanged || retry || this.load === 'idle') void this.fetch();
     if (!this.stopEvents || sessionChanged) {
       this.stopEvents?.();

@@ -11,6 +11,7 @@ import {
   inShadow,
   PIN,
   sdkFor,
+  settleDown,
   settleUrl,
   textOf,
   tokenUrl,
@@ -257,6 +258,37 @@ describe('settle-payment-bubble', () => {
     await until(() => shown(sent) === 'Completed', 5000, 'the payment completed');
     await until(() => shown(asked) === 'Paid', 5000, 'the request paid');
     expect(asked.shadowRoot?.querySelector('[part="pay"]')).to.equal(null);
+  });
+
+  it('loads by itself once Settle is back, when its payment arrived in the chat while it was down', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const transfer = await (await sdkFor(alice as string)).transfers.create({
+      recipientId: bob as string,
+      amount: eur(500),
+    });
+    // Bob's chat is open, his account read, when Settle stops; then the payment's message comes.
+    const loaded = new Promise((resolve) =>
+      document.addEventListener('settle-account', resolve, { once: true }),
+    );
+    const provider = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      token-url=${tokenUrl(bob as string)}
+    ></settle-provider>`);
+    await loaded;
+    const outage = await settleDown();
+    try {
+      const el = document.createElement('settle-payment-bubble') as SettlePaymentBubble;
+      el.transferId = transfer.id;
+      provider.append(el);
+      await until(() => el.shadowRoot?.querySelector('.error'));
+      expect(text(el)).to.contain('could not be reached');
+      outage.back();
+      // The account never failed: only the event stream getting through says Settle is back.
+      await until(() => el.shadowRoot?.querySelector('[part="status"]'), 10_000, 'the payment');
+      expect(status(el)).to.equal('Completed');
+    } finally {
+      outage.restore();
+    }
   });
 
   it('says when a payment cannot be found', async () => {

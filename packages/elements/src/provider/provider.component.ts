@@ -65,6 +65,7 @@ export class SettleProvider extends LitElement {
 
   @state() private account?: Account;
   @state() private accountError: unknown;
+  @state() private streamOpens = 0;
 
   private readonly listeners = new Set<(event: SettleEvent) => void>();
   private unsubscribe?: () => void;
@@ -165,6 +166,7 @@ export class SettleProvider extends LitElement {
       previous.locale !== locale ||
       previous.theme !== theme ||
       previous.assistant !== this.assistant ||
+      previous.streamOpens !== this.streamOpens ||
       changed.has('displayName')
     ) {
       const displayName = this.displayName;
@@ -179,6 +181,7 @@ export class SettleProvider extends LitElement {
         theme,
         displayName: (id) => displayName(id) || id,
         onEvent: (listener) => this.onEvent(listener),
+        streamOpens: this.streamOpens,
         assistant: this.assistant,
       };
     }
@@ -235,8 +238,9 @@ export class SettleProvider extends LitElement {
         },
         {
           // Settle is reachable again: an account that could not be read is read now, and
-          // the elements waiting on it load in turn.
+          // the elements waiting on it load in turn; so do those whose own loads failed.
           onOpen: () => {
+            this.streamOpens++;
             if (this.accountError) void this.loadAccount(client);
           },
         },

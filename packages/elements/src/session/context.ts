@@ -25,6 +25,11 @@ export interface SettleSession {
   displayName(userId: string): string;
   /** Live updates of the user's transfers, requests and account; returns the unsubscribe. */
   onEvent(listener: (event: SettleEvent) => void): () => void;
+  /**
+   * How many times the live event stream connected: when it grows, Settle is reachable again,
+   * and elements load again what they could not.
+   */
+  streamOpens: number;
   /** The on-device assistant whose suggestions `<settle-suggestions>` shows. */
   assistant: Assistant | undefined;
 }
