@@ -3,7 +3,7 @@ import { checkChannel, createListeners } from '../store/listeners.js';
 
 const RECONNECT_MS = 1000;
 /** How often the listening connection is asked `SELECT 1`, and how long it has to answer. */
-export const LISTENER_HEARTBEAT_MS = 5_000;
+const LISTENER_HEARTBEAT_MS = 5_000;
 
 /**
  * LISTEN/NOTIFY for a PostgreSQL store: one dedicated connection per process, open while
@@ -61,7 +61,7 @@ export function pgListener(
   // query in time is made again.
   function watch(c: pg.Client) {
     heartbeat = setInterval(() => {
-      const silent = setTimeout(() => lost(c), heartbeatMs);
+      const silent = setTimeout(() => lost(c), heartbeatMs).unref();
       c.query('SELECT 1').then(
         () => clearTimeout(silent),
         () => {
