@@ -97,7 +97,8 @@ export class SettleHistory extends SettleElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     const client = this.session?.client;
-    if (!client) return;
+    // Off the page nothing loads or listens: a stream opened then would never be closed.
+    if (!client || !this.isConnected) return;
     const arrived = Boolean(this.session?.account) && !this.hadAccount;
     this.hadAccount = Boolean(this.session?.account);
     const reopened = this.session?.streamOpens !== this.seenOpens;

@@ -183,7 +183,9 @@ export class SettlePaymentBubble extends SettleElement {
     this.seenOpens = this.session.streamOpens;
     const retry = (arrived || reopened) && this.load === 'error' && this.loadError !== MISSING;
     if (target || sessionChanged || retry || this.load === 'idle') void this.fetch();
-    if (!this.stopEvents || sessionChanged) {
+    // Only on the page: a bubble taken off may still update (a late load, a recycled node),
+    // and a stream it opened then would never be closed.
+    if (this.isConnected && (!this.stopEvents || sessionChanged)) {
       this.stopEvents?.();
       this.stopEvents = this.session.onEvent((event) => this.onEvent(event));
     }

@@ -291,6 +291,44 @@ describe('settle-payment-bubble', () => {
     }
   });
 
+  it('opens no stream once taken off the page, so a chat that recycles bubbles keeps working', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const transfer = await (await sdkFor(alice as string)).transfers.create({
+      recipientId: bob as string,
+      amount: eur(300),
+    });
+    // A virtualized message list: bubbles scroll out (removed), and a removed one may still
+    // update (its load finishing late, or the app setting a property on a recycled node). A
+    // browser opens at most 6 connections to one server: a stream left open by each would
+    // leave every later call to Settle on this page waiting.
+    for (let i = 0; i < 8; i++) {
+      const el = await bubble(alice as string, { transfer: transfer.id });
+      el.parentElement?.remove();
+      el.transfer = undefined;
+      el.requestUpdate();
+      await el.updateComplete;
+    }
+    const el = await bubble(alice as string, { transfer: transfer.id });
+    await until(() => status(el) === 'Completed', 8000, 'a new bubble to load');
+  });
+
+  it('stays live when the chat moves it on the page', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    await hiccupNextPayout(alice as string);
+    const transfer = await (await sdkFor(alice as string)).transfers.create({
+      recipientId: bob as string,
+      amount: eur(400),
+    });
+    const el = await bubble(bob as string, { transfer: transfer.id });
+    expect(status(el)).to.equal('Pending');
+    // Re-rendered lists (keyed React, Lit's repeat) move message nodes: out, then back in.
+    const provider = el.parentElement as HTMLElement;
+    const spot = document.createElement('div');
+    provider.append(spot);
+    spot.append(el);
+    await until(() => status(el) === 'Completed', 8000, 'the moved bubble to complete');
+  });
+
   it('says when a payment cannot be found', async () => {
     const [alice] = await people('alice');
     const el = await bubble(alice as string, { transfer: 'tr_nope' });

@@ -228,7 +228,9 @@ export class SettleProvider extends LitElement {
   private onEvent(listener: (event: SettleEvent) => void) {
     this.listeners.add(listener);
     const client = this.session?.client;
-    if (!this.unsubscribe && client) {
+    // Never for a provider off the page: its elements stopped listening when taken off, and
+    // nothing would close the stream (a browser gives a page 6 connections per server).
+    if (!this.unsubscribe && client && this.isConnected) {
       this.unsubscribe = client.subscribe(
         (event) => {
           // The stream starts by replaying the user's recent events, oldest first, so an

@@ -101,7 +101,8 @@ export class SettleSuggestions extends SettleElement {
   override willUpdate(changed: PropertyValues<this>) {
     const assistant = this.resolvedAssistant;
     const client = this.session?.client;
-    if (assistant !== this.listening || client !== this.listeningClient) {
+    // Only on the page: listening opens the live event stream, never closed if taken off.
+    if (this.isConnected && (assistant !== this.listening || client !== this.listeningClient)) {
       this.stop?.();
       this.listening = assistant;
       this.listeningClient = client;
