@@ -64,9 +64,19 @@ export function subscribeToEvents(
   // The browser says the network is back (after a sleep, a tunnel, a new Wi-Fi): reconnect now,
   // not at the end of a backoff of up to 30 s, nor after `idleTimeout` on a connection made
   // over the network that went away. Outside browsers and workers there is no such event.
+  // `networkBack`: the connection or attempt it ended did not break, and the failures before
+  // it were the network's, so the next attempt goes out at once, not after a backoff.
   let reconnectNow = () => {};
+  let networkBack = false;
   const scope = globalThis as unknown as Partial<Pick<EventTarget, 'addEventListener'>>;
-  scope.addEventListener?.('online', () => reconnectNow(), { signal: stop.signal });
+  scope.addEventListener?.(
+    'online',
+    () => {
+      networkBack = true;
+      reconnectNow();
+    },
+    { signal: stop.signal },
+  );
 
   const report = (error: SettleError, fatal = false) => {
     if (!stop.signal.aborted) onError?.(error, fatal);
@@ -140,6 +150,8 @@ export function subscribeToEvents(
         return retry && retryAfterMs(res.headers);
       }
       onOpen?.();
+      // An `online` event before this connection got through ended nothing: it may break later.
+      networkBack = false;
       parser.reset();
       const opened = Date.now();
       const reader = res.body.getReader();
@@ -152,7 +164,7 @@ export function subscribeToEvents(
         parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch (cause) {
-      report(new SettleConnectionError('The event stream broke', { cause }));
+      if (!networkBack) report(new SettleConnectionError('The event stream broke', { cause }));
       return 0;
     } finally {
       clearTimeout(idle);
@@ -162,6 +174,7 @@ export function subscribeToEvents(
 
   (async () => {
     while (!stop.signal.aborted) {
+      networkBack = false;
       let wait: number | false;
       try {
         wait = await connect();
@@ -171,7 +184,8 @@ export function subscribeToEvents(
         wait = 0;
       }
       if (wait === false || stop.signal.aborted) return;
-      const delay = backoff(failures++, 500, MAX_RECONNECT_DELAY_MS);
+      if (networkBack) failures = 0;
+      const delay = networkBack ? 0 : backoff(failures++, 500, MAX_RECONNECT_DELAY_MS);
       const waiting = new AbortController();
       reconnectNow = () => waiting.abort();
       stop.signal.addEventListener('abort', reconnectNow);

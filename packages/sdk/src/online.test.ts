@@ -39,6 +39,16 @@ function relayed(body: ReadableStream<Uint8Array>) {
   return out.readable;
 }
 
+/**
+ * While set, new stream requests meet an outage: `down`, Settle answers 503; `hang`, no answer
+ * comes (a connection attempt made over a network that is gone) until `answerHung`.
+ */
+let outage: 'down' | 'hang' | undefined;
+const hung: (() => void)[] = [];
+const answerHung = () => {
+  for (const answer of hung.splice(0)) answer();
+};
+
 // Bob's page: his events and the errors his subscription reported, kept for the test to read.
 const page = `
 import { createSettle } from '/sdk.js';
@@ -73,6 +83,8 @@ beforeAll(async () => {
     .get('/page.js', (c) => c.body(page, 200, { 'Content-Type': 'text/javascript' }))
     .get('/token', async (c) => c.text(await server.token(c.req.query('user') ?? '')))
     .get('/v1/events', async (c) => {
+      if (outage === 'hang') await new Promise<void>((resolve) => hung.push(resolve));
+      if (outage) return c.json({ error: { type: 'api_error', code: 'store_unavailable' } }, 503);
       const res = await server.app.fetch(c.req.raw);
       return res.body ? new Response(relayed(res.body), res) : res;
     })
@@ -84,6 +96,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  answerHung();
   await browser?.close();
   await new Promise<void>((resolve) => site.close(() => resolve()));
   await server.close();
@@ -155,6 +168,40 @@ describe('live updates when the browser comes back online', { timeout: 30_000 },
     expect(states).toEqual(['pending', 'completed']);
     expect(new Set(ids).size).toBe(ids.length);
     expect(await bob.evaluate('window.opened')).toBe(2);
+    await bob.context().close();
+  });
+
+  it('reconnects at once when the network comes back during an attempt, with no error', async () => {
+    const { bob, send } = await bobFollowing();
+    // Settle is down a while: three attempts failed (0.5 s, 1 s, 2 s apart)...
+    outage = 'down';
+    fault('end');
+    await eventually(
+      () => bob.evaluate('window.errors') as Promise<number>,
+      (errors) => errors >= 3,
+      15_000,
+    );
+    // ...and the fourth, 3 to 4 s later, goes out over a network that is gone.
+    outage = 'hang';
+    await eventually(
+      async () => hung.length,
+      (n) => n > 0,
+      15_000,
+    );
+    outage = undefined;
+    const errors = await bob.evaluate('window.errors');
+    const id = await send();
+    // The network is back: that attempt gives way to a new one at once, not after a backoff
+    // of 6 to 8 s, and is not reported as a broken stream.
+    await bob.evaluate(`window.dispatchEvent(new Event('online'))`);
+    const { states } = await eventually(
+      () => seen(bob, id),
+      ({ states }) => states.includes('completed'),
+      3000,
+    );
+    expect(states).toEqual(['pending', 'completed']);
+    expect(await bob.evaluate('window.errors')).toBe(errors);
+    answerHung();
     await bob.context().close();
   });
 });
