@@ -224,7 +224,7 @@ export function riskAdminRoutes(app: OpenAPIHono, services: Services) {
         const { userId } = c.req.valid('param');
         const now = services.now();
         const changed = await store.transaction(async (tx) => {
-          // A payment being created or approved for this user finishes first, or sees it.
+          // A payment being created, approved or paid out for this user finishes first, or sees it.
           await lockPayer(tx, userId);
           const result = await tx.run(
             action === 'freeze'

@@ -13,7 +13,8 @@ export const requestHash = (route: string, body: unknown) =>
  * transaction: their Idempotency-Keys share one table (a key sent to two routes at once must
  * be refused once, not collide), a user's transfers are checked against limits one at a
  * time, and a freeze of the user waits for them (or they see it). "Secure my account" and
- * the unlock take it too, so that a freeze and they never overwrite each other's status.
+ * the unlock take it too, so that a freeze and they never overwrite each other's status; so
+ * does a payout to the user (`recipientState`), so that none reaches an account being frozen.
  */
 export const lockPayer = (tx: Sql, userId: string) => tx.lock(`payer:${userId}`);
 

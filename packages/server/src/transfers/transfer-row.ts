@@ -43,7 +43,11 @@ export interface TransferRow {
   approved_at: number | null;
 }
 
-/** Serializes the transactions that move one transfer on (a no-op on SQLite's one writer). */
+/**
+ * Serializes the transactions that move one transfer on (a no-op on SQLite's one writer).
+ * Taken before any user's `lockPayer`, never after (a step's payout, a flag's approval): with
+ * one order, PostgreSQL cannot deadlock on them.
+ */
 export const lockTransfer = (tx: Sql, id: string) => tx.lock(`transfer:${id}`);
 
 export const getTransfer = (sql: Sql, id: string) =>
