@@ -13,6 +13,7 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { applyLanguage, languageLoaded } from '../i18n/localization.js';
 import { type SettleSession, settleContext } from '../session/context.js';
+import { browserDeviceId } from './device-id.js';
 
 /**
  * @summary Connects the Settle elements inside it to one Settle server and one user: one SDK
@@ -112,7 +113,7 @@ export class SettleProvider extends LitElement {
         if (!res.ok) throw new Error(`token-url answered ${res.status}`);
         return (await res.text()).trim();
       });
-    return createSettle({ baseUrl: this.baseUrl, getToken });
+    return createSettle({ baseUrl: this.baseUrl, getToken, deviceId: browserDeviceId() });
   }
 
   private get language(): string {

@@ -126,6 +126,39 @@ describe('settle-send-money-button', () => {
     expect(history.data.map((t) => t.id)).to.deep.equal([transfer.id]);
   });
 
+  it('knows this browser once its PIN was given here: only the first payment asks for it', async () => {
+    const { alice, bob } = await pair();
+    // Alice confirmed a payment with her PIN on her phone: any other device is new to Settle.
+    const phone = createSettle({
+      baseUrl: await settleUrl(),
+      getToken: () => fetch(tokenUrl(alice)).then((res) => res.text()),
+      deviceId: 'alices-phone',
+    });
+    const amount = { value: 400, currency: 'EUR' };
+    const { authorization } = await phone.authorizations.create({ pin: PIN, amount, payeeId: bob });
+    await phone.transfers.create({ recipientId: bob, amount, authorization });
+
+    const el = await mount(alice, bob);
+    const pinAsked = () => el.shadowRoot?.querySelector<SettlePinPrompt>('settle-pin-prompt');
+    await el.open({ amount: 500 });
+    inShadow<HTMLButtonElement>(el, '[part="submit"]').click();
+    const prompt = await until(pinAsked, 5000, 'the PIN, on a new device');
+    await prompt.updateComplete;
+    inShadow<HTMLInputElement>(prompt, '[part="input"]').value = PIN;
+    const first = oneEvent(el, 'settle-transfer');
+    inShadow<HTMLButtonElement>(prompt, '[part="confirm"]').click();
+    await first;
+
+    // The same browser later (a reload: another provider): small payments need no PIN.
+    const again = await mount(alice, bob);
+    await again.open({ amount: 600 });
+    const second = oneEvent(again, 'settle-transfer');
+    inShadow<HTMLButtonElement>(again, '[part="submit"]').click();
+    const { transfer } = (await second).detail as { transfer: Transfer };
+    expect(transfer.amount.value).to.equal(600);
+    expect(again.shadowRoot?.querySelector('settle-pin-prompt')).to.equal(null);
+  });
+
   it('works with the keyboard alone', async () => {
     const { alice, bob } = await pair();
     const el = await mount(alice, bob);
