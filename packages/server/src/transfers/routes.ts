@@ -71,7 +71,8 @@ export function transferRoutes(app: OpenAPIHono, services: Services) {
           'authentication_error',
           result === 'locked' ? 'account_locked' : 'authentication_failed',
           result === 'locked'
-            ? 'Too many failed attempts: the account is locked. Verify by SMS and choose a new PIN.'
+            ? // Wrong PINs, or secured by its owner while this PIN waited: the way out is the same.
+              'This account is locked: verify by SMS and choose a new PIN.'
             : 'Authentication failed.',
         );
       }
