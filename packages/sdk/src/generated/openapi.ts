@@ -954,6 +954,7 @@ export interface paths {
                     limit?: number;
                     /** @description nextCursor of the previous page */
                     startingAfter?: string;
+                    /** @description Your platform’s id of the conversation, kept exactly as sent: any printable text, without control characters, bidi controls or spaces at either end */
                     conversationId?: string;
                 };
                 header?: never;
@@ -1268,6 +1269,7 @@ export interface paths {
                     limit?: number;
                     /** @description nextCursor of the previous page */
                     startingAfter?: string;
+                    /** @description Your platform’s id of the conversation, kept exactly as sent: any printable text, without control characters, bidi controls or spaces at either end */
                     conversationId?: string;
                     groupId?: string;
                 };
@@ -2601,7 +2603,10 @@ export interface components {
             amount: components["schemas"]["PositiveMoney"];
             /** @example Resto */
             note?: string;
-            /** @example conv_alice_bob */
+            /**
+             * @description Your platform’s id of the conversation, kept exactly as sent: any printable text, without control characters, bidi controls or spaces at either end
+             * @example !OGEhHVWSdvArJzumhm:matrix.org
+             */
             conversationId?: string;
             requestId?: string;
             /** @description From POST /v1/authorizations; not needed under the low-value exemption */
@@ -2632,7 +2637,10 @@ export interface components {
             updatedAt: string;
         };
         RequestInput: {
-            /** @example conv_trip */
+            /**
+             * @description Your platform’s id of the conversation, kept exactly as sent: any printable text, without control characters, bidi controls or spaces at either end
+             * @example !OGEhHVWSdvArJzumhm:matrix.org
+             */
             conversationId?: string;
             /** @example Weekend à Lyon */
             note?: string;

@@ -75,6 +75,33 @@ describe('transfers through the SDK, against the real server', () => {
     expect(all).toEqual(sent);
   });
 
+  it('keeps conversation ids exact through query strings, page after page', async () => {
+    const kate = await server.enroll('kate');
+    await server.enroll('liam');
+    // Told apart only if `+`, spaces, `#`, `&` and `%` survive the query string undecoded.
+    const rooms = ['!room+1:matrix.org/#général&x=%41', '!room 1:matrix.org/#général&x=A'];
+    const sent = rooms.map((): string[] => []);
+    for (const value of [100, 200]) {
+      for (const [i, conversationId] of rooms.entries()) {
+        server.clock.now += 1000;
+        const t = await kate.transfers.create({
+          recipientId: 'liam',
+          amount: eur(value),
+          conversationId,
+        });
+        sent[i]?.unshift(t.id);
+      }
+    }
+    for (const [i, conversationId] of rooms.entries()) {
+      const seen: string[] = [];
+      for await (const t of kate.transfers.list({ conversationId, limit: 1 })) {
+        expect(t.conversationId).toBe(conversationId);
+        seen.push(t.id);
+      }
+      expect(seen).toEqual(sent[i]);
+    }
+  });
+
   it('hides a transfer from users who are not part of it', async () => {
     const erin = await server.enroll('erin');
     await server.enroll('fred');

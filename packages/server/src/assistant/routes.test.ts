@@ -105,7 +105,12 @@ describe.each(await storeKinds())('assistant preferences on the %s store', (kind
     ['an empty id', { mutedConversations: { add: [''] } }, 'mutedConversations.add.0'],
     ['a provider id that is not a name', { providers: { 'a b': 'on' } }, 'providers.a b'],
     ['a kind that is not a name', { neverKinds: { add: ['_x'] } }, 'neverKinds.add.0'],
-    ['an id over 100 characters', { mutedConversations: { add: ['x'.repeat(101)] } }, undefined],
+    [
+      'a conversation id over 255 characters',
+      { mutedConversations: { add: ['x'.repeat(256)] } },
+      'mutedConversations.add.0',
+    ],
+    ['a kind over 100 characters', { neverKinds: { add: ['x'.repeat(101)] } }, 'neverKinds.add.0'],
     [
       'over 500 entries',
       { mutedConversations: { add: Array.from({ length: 501 }, (_, i) => `${i}`) } },

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ConversationId } from '../conversations/conversation-id.js';
 
 /** Bounds that keep one user's document small; past them a request is a 400. */
 export const MAX_ID_LENGTH = 100;
@@ -58,7 +59,7 @@ export const AssistantPreferencesChangeSchema = z
       .refine((map) => Object.keys(map).length <= MAX_PROVIDERS, `At most ${MAX_PROVIDERS}.`)
       .optional()
       .openapi({ description: '`null` forgets the choice, so the user is asked again.' }),
-    mutedConversations: listChange(id('Conversation id')).optional(),
+    mutedConversations: listChange(ConversationId).optional(),
     neverKinds: listChange(name('Suggestion kind')).optional(),
   })
   .openapi('AssistantPreferencesChange', {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { ConversationId } from '../conversations/conversation-id.js';
 import { MoneySchema } from '../http/schemas.js';
-import { Note, PlatformId, PositiveMoney, UserId } from '../transfers/schemas.js';
+import { Note, PositiveMoney, UserId } from '../transfers/schemas.js';
 
 const Payers = z
   .array(z.strictObject({ userId: UserId, amount: PositiveMoney }))
@@ -18,7 +19,7 @@ const Split = z
 
 export const RequestInput = z
   .strictObject({
-    conversationId: PlatformId.optional().openapi({ example: 'conv_trip' }),
+    conversationId: ConversationId.optional(),
     note: Note.openapi({ example: 'Weekend à Lyon' }),
     payers: Payers.optional(),
     split: Split.optional(),
@@ -53,6 +54,6 @@ export const RequestGroupSchema = z
   .openapi('RequestGroup');
 
 export const RequestListQuery = z.object({
-  conversationId: PlatformId.optional(),
+  conversationId: ConversationId.optional(),
   groupId: z.string().max(64).optional(),
 });

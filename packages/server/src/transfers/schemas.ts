@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isUserId } from '../auth/user-token.js';
+import { ConversationId } from '../conversations/conversation-id.js';
 import { MoneySchema } from '../http/schemas.js';
 
 /**
@@ -11,13 +12,6 @@ export const UserId = z
   .min(1)
   .max(255)
   .refine(isUserId, 'A user id: at most 255 characters, without NUL or lone surrogates');
-
-/** Platform ids of conversations: opaque, bounded, printable. */
-export const PlatformId = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[\w.:@-]+$/, 'Letters, digits and . _ : @ -');
 
 export const PositiveMoney = z
   .strictObject({
@@ -72,7 +66,7 @@ export const TransferInput = z
     recipientId: UserId.openapi({ example: 'bob' }),
     amount: PositiveMoney,
     note: Note.openapi({ example: 'Resto' }),
-    conversationId: PlatformId.optional().openapi({ example: 'conv_alice_bob' }),
+    conversationId: ConversationId.optional(),
     requestId: z.string().max(64).optional(),
     authorization: z.string().max(2048).optional().openapi({
       description: 'From POST /v1/authorizations; not needed under the low-value exemption',
@@ -118,5 +112,5 @@ export const AuthorizationSchema = z
   .object({ authorization: z.string(), expiresAt: z.string() })
   .openapi('Authorization');
 
-export const TransferListQuery = z.object({ conversationId: PlatformId.optional() });
+export const TransferListQuery = z.object({ conversationId: ConversationId.optional() });
 export const IdParam = z.object({ id: z.string().max(64) });
