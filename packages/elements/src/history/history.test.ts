@@ -51,31 +51,34 @@ async function setup() {
 describe('settle-history', () => {
   it('lists a conversation newest first, a page at a time', async () => {
     const { alice, bob, asAlice, asBob } = await setup();
+    // A Matrix room, and one that differs only once a query string is decoded carelessly.
+    const room = '!c+h&x=%41:matrix.org';
+    const elsewhere = '!c h&x=A:matrix.org';
     await asAlice.transfers.create({
       recipientId: bob,
       amount: eur(100),
       note: 'one',
-      conversationId: 'c_h',
+      conversationId: room,
     });
     await asBob.transfers.create({
       recipientId: alice,
       amount: eur(200),
       note: 'two',
-      conversationId: 'c_h',
+      conversationId: room,
     });
     await asAlice.transfers.create({
       recipientId: bob,
       amount: eur(300),
       note: 'three',
-      conversationId: 'c_h',
+      conversationId: room,
     });
     await asAlice.transfers.create({
       recipientId: bob,
       amount: eur(999),
-      conversationId: 'elsewhere',
+      conversationId: elsewhere,
     });
 
-    const el = await mount(alice, { conversation: 'c_h', pageSize: 2 });
+    const el = await mount(alice, { conversation: room, pageSize: 2 });
     expect(rows(el)).to.have.length(2);
     expect(rows(el)[0]).to.match(/^To Bob −€3\.00 .+ · three$/);
     expect(rows(el)[1]).to.match(/^From Bob \+€2\.00 .+ · two$/);

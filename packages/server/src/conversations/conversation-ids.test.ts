@@ -20,6 +20,8 @@ const ids = [
   'room %41',
   'room A',
   'https://chat.example/'.padEnd(255, 'x'),
+  // The most bytes an id can take (765 in UTF-8), still within an index entry.
+  '会'.repeat(255),
 ];
 
 const refused: [string, RegExp][] = [
