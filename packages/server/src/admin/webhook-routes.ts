@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { conflict, invalid, notFound } from '../http/errors.js';
-import { PageQuery } from '../http/pagination.js';
+import { PageQuery, pageSchema } from '../http/pagination.js';
 import { adminErrorResponses, jsonBody, jsonResponse } from '../http/schemas.js';
 import type { Services } from '../services.js';
 
@@ -92,16 +92,7 @@ export function webhookAdminRoutes(
       summary: 'Webhook messages of the last 7 days, newest first',
       request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional() }) },
       responses: {
-        200: jsonResponse(
-          z
-            .object({
-              data: z.array(WebhookMessageSchema),
-              hasMore: z.boolean(),
-              nextCursor: z.string().nullable(),
-            })
-            .openapi('WebhookMessagePage'),
-          'A page',
-        ),
+        200: jsonResponse(pageSchema(WebhookMessageSchema, 'WebhookMessagePage'), 'A page'),
         ...adminErrorResponses(400),
       },
     }),

@@ -69,14 +69,6 @@ function platformJwks(value: string): JSONWebKeySet {
   return jwks;
 }
 
-function latency(value: string | undefined): number {
-  if (value === undefined || value === '') return 0;
-  if (!/^\d{1,6}$/.test(value)) {
-    throw new Error('SETTLE_SANDBOX_LATENCY_MS must be a whole number of milliseconds.');
-  }
-  return Number(value);
-}
-
 /** A whole number setting from `min` to `max`, or `undefined` when not set. */
 function count(name: string, value: string | undefined, min: number, max: number) {
   if (value === undefined || value === '') return undefined;
@@ -187,7 +179,8 @@ export async function optionsFromEnv(
       activeKeyId: setting('SETTLE_VAULT_ACTIVE_KEY', (d) => d.vaultKeyId),
     },
     hashSecret: hashSecret(setting('SETTLE_HASH_SECRET', (d) => d.hashSecret)),
-    sandboxLatencyMs: latency(env.SETTLE_SANDBOX_LATENCY_MS),
+    sandboxLatencyMs:
+      count('SETTLE_SANDBOX_LATENCY_MS', env.SETTLE_SANDBOX_LATENCY_MS, 0, 999_999) ?? 0,
     cardTokensPerMinute: count(
       'SETTLE_CARD_TOKENS_PER_MINUTE',
       env.SETTLE_CARD_TOKENS_PER_MINUTE,

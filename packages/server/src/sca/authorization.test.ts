@@ -24,6 +24,17 @@ describe.each(await storeKinds())('the PIN and its exemption on the %s store', (
       ...(authorization ? { authorization } : {}),
     });
   const code = (res: { body: { error?: { code: string } } }) => res.body.error?.code ?? 'ok';
+  /** Its owner secures the account, then unlocks it by SMS with a new PIN; the secure's answer. */
+  const secureThenUnlock = async (userId: string, phone: string, pin: string) => {
+    t.clock.now += 1000;
+    const secured = await t.call(userId, 'POST', '/v1/account/secure');
+    t.clock.now += 31_000;
+    await t.call(userId, 'POST', '/v1/account/verification');
+    const sms = await t.lastCode(phone);
+    const unlocked = await t.call(userId, 'POST', '/v1/account/unlock', { code: sms, pin });
+    expect(unlocked.body.status).toBe('active');
+    return secured;
+  };
 
   beforeAll(async () => {
     db = await openTestStore(kind);
@@ -131,16 +142,7 @@ describe.each(await storeKinds())('the PIN and its exemption on the %s store', (
     // Made with the PIN on a phone that is then stolen: its owner secures the account and
     // unlocks it with a new PIN within the authorization's 5 minutes.
     const before = await authorize(alice, bob, 5000);
-    t.clock.now += 1000;
-    expect((await t.call(alice, 'POST', '/v1/account/secure')).body.status).toBe('locked');
-    t.clock.now += 31_000;
-    await t.call(alice, 'POST', '/v1/account/verification');
-    const sms = await t.lastCode(phone);
-    const unlocked = await t.call(alice, 'POST', '/v1/account/unlock', {
-      code: sms,
-      pin: '508162',
-    });
-    expect(unlocked.body.status).toBe('active');
+    expect((await secureThenUnlock(alice, phone, '508162')).body.status).toBe('locked');
     expect(code(await send(alice, bob, 5000, before.body.authorization))).toBe(
       'authentication_required',
     );
@@ -182,16 +184,7 @@ describe.each(await storeKinds())('the PIN and its exemption on the %s store', (
       from('thief-phone'),
     );
     expect(stolen.status).toBe(201);
-    t.clock.now += 1000;
-    await t.call(alice, 'POST', '/v1/account/secure');
-    t.clock.now += 31_000;
-    await t.call(alice, 'POST', '/v1/account/verification');
-    const sms = await t.lastCode(phone);
-    const unlocked = await t.call(alice, 'POST', '/v1/account/unlock', {
-      code: sms,
-      pin: '508162',
-    });
-    expect(unlocked.body.status).toBe('active');
+    await secureThenUnlock(alice, phone, '508162');
     // The platform still signs the thief's chat session in: tokens minted after the secure.
     t.clock.now += 1000;
     expect(code(await pay('thief-phone', 1000))).toBe('authentication_required');
