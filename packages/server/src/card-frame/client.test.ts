@@ -80,6 +80,16 @@ function settleApp(): Hono {
         402,
       );
     }
+    // The real server's answers to too many cards from one network, and to a store outage.
+    const outcome = findSandboxCard(body.number)?.outcome;
+    if (outcome === 'card_declined') {
+      const error = { code: 'too_many_card_tokens', message: 'Too many cards entered.' };
+      return c.json({ error }, 429, { 'retry-after': '60' });
+    }
+    if (outcome === 'insufficient_funds') {
+      const error = { code: 'store_unavailable', message: 'Settle is unavailable.' };
+      return c.json({ error }, 503);
+    }
     const card = {
       brand: detectBrand(body.number),
       last4: last4(body.number),
@@ -290,6 +300,31 @@ describe('the card frame in Chromium', () => {
       .toEqual([{ type: 'settle:card-error', code: 'expired_card' }]);
     expect(await frame().getByRole('alert').textContent()).toBe('The server says: expired.');
     expect(JSON.stringify(await messages())).not.toContain('4000000000000069');
+  });
+
+  it('says in its own language that too many cards were entered, or that Settle is unavailable', async () => {
+    await page.goto(`${origins.host}/narrow-fr`);
+    await expect.poll(async () => ofType(await messages(), 'settle:card-ready')).toHaveLength(1);
+    const save = frame().getByRole('button', { name: 'Enregistrer la carte' });
+    await frame().getByLabel('Numéro de carte').pressSequentially('4000000000000002');
+    await frame().getByLabel('Date d’expiration (MM/AA)').pressSequentially('1234');
+    await frame().getByLabel('Cryptogramme visuel (CVC)').pressSequentially('123');
+    await save.click();
+    await expect
+      .poll(async () => ofType(await messages(), 'settle:card-error'))
+      .toEqual([{ type: 'settle:card-error', code: 'too_many_card_tokens' }]);
+    expect(await frame().getByRole('alert').textContent()).toBe(
+      'Trop de cartes saisies depuis ce réseau à l’instant. Réessayez dans une minute.',
+    );
+
+    await frame().getByLabel('Numéro de carte').fill('');
+    await frame().getByLabel('Numéro de carte').pressSequentially('4000000000009995');
+    await save.click();
+    await expect.poll(async () => ofType(await messages(), 'settle:card-error')).toHaveLength(2);
+    expect(ofType(await messages(), 'settle:card-error')[1]?.code).toBe('store_unavailable');
+    expect(await frame().getByRole('alert').textContent()).toBe(
+      'La saisie de carte est momentanément indisponible : la carte n’a pas été enregistrée. Réessayez dans un instant.',
+    );
   });
 
   it('obeys messages from its parent window only', async () => {

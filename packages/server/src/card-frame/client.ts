@@ -303,7 +303,19 @@ export function cardFrameMain(): void {
             : param === 'cvc'
               ? cvc
               : undefined;
-      const message = typeof error.message === 'string' ? error.message : (text.msgNetwork ?? '');
+      // The frame's own words where it knows the case, in its language; the server's otherwise.
+      const own =
+        response.status === 429
+          ? text.msgTooMany
+          : response.status >= 500
+            ? text.msgUnavailable
+            : error.code === 'card_expired'
+              ? text.msgExpired
+              : error.code === 'card_number_invalid'
+                ? text.msgNumber
+                : undefined;
+      const message =
+        own ?? (typeof error.message === 'string' ? error.message : (text.msgNetwork ?? ''));
       showError(message, field);
       field?.focus();
       post({

@@ -26,6 +26,9 @@ const text = {
       expired: 'This card has expired.',
       cvc: 'Enter the 3 or 4 digit security code from the back of the card.',
       network: 'Connection problem: the card was not saved. Try again.',
+      'too-many': 'Too many cards were entered from this network just now. Try again in a minute.',
+      unavailable:
+        'Card entry is unavailable for a moment: the card was not saved. Try again shortly.',
       saved: 'Card saved.',
     },
   },
@@ -42,6 +45,9 @@ const text = {
       expired: 'Cette carte a expiré.',
       cvc: 'Saisissez les 3 ou 4 chiffres du cryptogramme au dos de la carte.',
       network: 'Problème de connexion : la carte n’a pas été enregistrée. Réessayez.',
+      'too-many': 'Trop de cartes saisies depuis ce réseau à l’instant. Réessayez dans une minute.',
+      unavailable:
+        'La saisie de carte est momentanément indisponible : la carte n’a pas été enregistrée. Réessayez dans un instant.',
       saved: 'Carte enregistrée.',
     },
   },
