@@ -20,6 +20,7 @@ const RiskSetting = z.strictObject({
   velocityBlock: amount.optional(),
   velocityWindowMs: amount.optional(),
   largeToNewRecipient: amount.optional(),
+  knownRecipientAfterMs: amount.optional(),
 });
 
 /** Parses a JSON setting, or stops start-up saying which variable is wrong and where. */

@@ -66,11 +66,28 @@ describe.each(await storeKinds())(
     it('reviews a first transfer of 250.00 or more to someone new, not 249.99', async () => {
       const [alice, carol, bob] = [await user(), await user(), await user()];
       expect(outcome(await send(alice, bob, 24_999))).toBe('allow');
-      expect(outcome(await send(carol, bob, 25_000))).toBe('review');
-      // Once paid, Bob is known to Alice.
-      const dave = await user();
-      expect(outcome(await send(dave, bob, 100))).toBe('allow');
-      expect(outcome(await send(dave, bob, 25_000))).toBe('allow');
+      const held = await send(carol, bob, 25_000);
+      expect(outcome(held)).toBe('review');
+      // Once a large transfer to Bob went through (here after review), Bob is known.
+      const flags = (await t.admin('GET', '/v1/admin/flags?status=open&limit=100')).body.data;
+      const flag = flags.find((f: { transferId: string }) => f.transferId === held.body.id);
+      await t.admin('POST', `/v1/admin/flags/${flag.id}/resolve`, { decision: 'approve' });
+      t.clock.now = base + 8 * 24 * 3600 * 1000; // past the new account's 250 in 7 days
+      expect(outcome(await send(carol, bob, 25_000))).toBe('allow');
+      t.clock.now = base;
+    });
+
+    it('does not let a test payment of one cent make a recipient known until a day later', async () => {
+      // Accounts over 30 days old, whose limits let 500 through.
+      t.clock.now = base - 31 * 24 * 3600 * 1000;
+      const [alice, bob] = [await user(), await user()];
+      t.clock.now = base;
+      expect(outcome(await send(alice, bob, 1))).toBe('allow');
+      t.clock.now = base + 24 * 3600 * 1000 - 1;
+      expect(outcome(await send(alice, bob, 50_000))).toBe('review');
+      t.clock.now = base + 24 * 3600 * 1000;
+      expect(outcome(await send(alice, bob, 50_000))).toBe('allow');
+      t.clock.now = base;
     });
   },
 );

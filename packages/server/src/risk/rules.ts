@@ -9,6 +9,11 @@ export interface RiskOptions {
   velocityWindowMs: number;
   /** A first transfer to someone at or above this many minor units is reviewed. */
   largeToNewRecipient: number;
+  /**
+   * How long after a small transfer to someone completed they stop being new. Without it, one
+   * cent sent first (the fraudster's test payment) would make any recipient known at once.
+   */
+  knownRecipientAfterMs: number;
 }
 
 export const defaultRisk: RiskOptions = {
@@ -16,6 +21,7 @@ export const defaultRisk: RiskOptions = {
   velocityBlock: 30,
   velocityWindowMs: 10 * 60 * 1000,
   largeToNewRecipient: 25_000,
+  knownRecipientAfterMs: 24 * 3600 * 1000,
 };
 
 export type RiskOutcome = { outcome: 'allow' } | { outcome: 'review' | 'block'; rule: string };
@@ -34,9 +40,12 @@ export async function assessRisk(
   if (count >= risk.velocityBlock) return { outcome: 'block', rule: 'velocity' };
   if (count >= risk.velocityReview) return { outcome: 'review', rule: 'velocity' };
   if (t.amount >= risk.largeToNewRecipient) {
+    // Known: paid a large amount before (reviewed then, or known by then), or paid at all
+    // long enough ago.
     const known = await tx.get<{ id: string }>(
-      `SELECT id FROM transfers WHERE sender_id = ? AND recipient_id = ? AND status = 'completed' LIMIT 1`,
-      [t.senderId, t.recipientId],
+      `SELECT id FROM transfers WHERE sender_id = ? AND recipient_id = ? AND status = 'completed'
+         AND (amount >= ? OR completed_at <= ?) LIMIT 1`,
+      [t.senderId, t.recipientId, risk.largeToNewRecipient, t.now - risk.knownRecipientAfterMs],
     );
     if (!known) return { outcome: 'review', rule: 'large_to_new_recipient' };
   }
