@@ -7,6 +7,8 @@ export interface CountryRules {
   language: 'en' | 'fr';
   /** Where business days are counted (`availableAt`): the banks' own time. */
   timeZone: string;
+  /** The days besides weekends its banks are closed (`availableAt`): see bank-holidays.ts. */
+  bankHolidays: BankHolidays;
   limits: {
     /** Largest single transfer. */
     perTransfer: number;
@@ -17,15 +19,48 @@ export interface CountryRules {
   };
 }
 
+/** A bank calendar: the public holidays of a date-holidays country (or one of its states). */
+export interface BankHolidays {
+  country: string;
+  state?: string;
+  /**
+   * Whether a holiday on a Saturday closes the banks on the Friday before; false drops
+   * date-holidays' Friday substitute days (its US ones are the federal offices').
+   */
+  saturdayOnFriday: boolean;
+}
+
 // Messenger's French defaults (500 / 1,500 / 250), in each country's currency.
 const messengerLimits = { perTransfer: 50_000, rolling30Days: 150_000, newAccount7Days: 25_000 };
 
 /** The launch countries; add a row to open another one. */
 export const countries = {
-  FR: { currency: 'EUR', language: 'fr', timeZone: 'Europe/Paris', limits: messengerLimits },
-  GB: { currency: 'GBP', language: 'en', timeZone: 'Europe/London', limits: messengerLimits },
-  // US banks settle on Eastern time (the Federal Reserve's business days).
-  US: { currency: 'USD', language: 'en', timeZone: 'America/New_York', limits: messengerLimits },
+  FR: {
+    currency: 'EUR',
+    language: 'fr',
+    timeZone: 'Europe/Paris',
+    // Banks close on the 11 jours fériés (Alsace-Moselle's 2 extra days are not counted).
+    bankHolidays: { country: 'FR', saturdayOnFriday: false },
+    limits: messengerLimits,
+  },
+  GB: {
+    currency: 'GBP',
+    language: 'en',
+    timeZone: 'Europe/London',
+    // England and Wales bank holidays (Scotland and Northern Ireland have others).
+    bankHolidays: { country: 'GB', state: 'ENG', saturdayOnFriday: false },
+    limits: messengerLimits,
+  },
+  // US banks settle on Eastern time on the Federal Reserve's business days: its holidays are
+  // the federal ones, but one on a Saturday is not observed on the Friday (one on a Sunday is,
+  // on the Monday).
+  US: {
+    currency: 'USD',
+    language: 'en',
+    timeZone: 'America/New_York',
+    bankHolidays: { country: 'US', saturdayOnFriday: false },
+    limits: messengerLimits,
+  },
 } as const satisfies Partial<Record<CountryCode, CountryRules>>;
 
 export type Country = keyof typeof countries;

@@ -1,4 +1,6 @@
 import type { Availability } from '../cards/sandbox-cards.js';
+import { type Country, countries } from '../countries.js';
+import { isBankHoliday } from './bank-holidays.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -43,18 +45,27 @@ function instantOf(wall: number, timeZone: string): number {
 
 /**
  * When paid-out money becomes available on the recipient's card: at once for instant
- * (push-to-card) cards, else after N business days counted on the calendar of `timeZone`
- * (the recipient's country's), weekends skipped, the local time of day kept. Bank holidays
- * are the real processor's business.
+ * (push-to-card) cards, else after N business days of the recipient's country's banks, counted
+ * in their time zone: weekends and bank holidays skipped, the local time of day kept (UTC and
+ * weekends only when the country is unknown).
  */
-export function availableAt(paidAt: number, availability: Availability, timeZone: string): number {
+export function availableAt(
+  paidAt: number,
+  availability: Availability,
+  country: Country | null,
+): number {
   if (availability.kind === 'instant') return paidAt;
+  const bank = country ? countries[country] : undefined;
+  const timeZone = bank?.timeZone ?? 'UTC';
   let wall = wallClock(paidAt, timeZone);
   let left = availability.days;
   while (left > 0) {
     wall += DAY;
-    const weekday = new Date(wall).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left--;
+    const day = new Date(wall);
+    const weekend = day.getUTCDay() === 0 || day.getUTCDay() === 6;
+    if (weekend) continue;
+    if (bank && isBankHoliday(bank.bankHolidays, day.toISOString().slice(0, 10))) continue;
+    left--;
   }
   return instantOf(wall, timeZone);
 }

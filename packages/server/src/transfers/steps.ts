@@ -1,5 +1,5 @@
 import type { Availability } from '../cards/sandbox-cards.js';
-import { type Country, countries } from '../countries.js';
+import type { Country } from '../countries.js';
 import { ledgerAccount, reserve, resolve } from '../ledger/ledger.js';
 import type { CardDetails, OperationResult } from '../processor/processor.js';
 import type { Services } from '../services.js';
@@ -213,7 +213,7 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
           available_at: availableAt(
             now,
             result.availability as Availability,
-            recipient?.country ? countries[recipient.country].timeZone : 'UTC',
+            recipient?.country ?? null,
           ),
         };
       });
