@@ -1,7 +1,7 @@
-import { createServer, connect as dial, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../store/store.js';
+import { pgRelay } from '../testing/pg-relay.js';
 import { testApp } from '../testing/platform.js';
 import { openTestStore, pgUrl, storeKinds, type TestStore } from '../testing/stores.js';
 import { openPgStore, PG_TIMEOUTS } from './pg-store.js';
@@ -17,45 +17,6 @@ async function terminate(pid: number) {
   } finally {
     await admin.end();
   }
-}
-
-/**
- * A TCP relay to PostgreSQL whose open connections can be silenced: nothing passes and nothing
- * is closed, as when a failover or a network cut leaves a connection to a host that is gone.
- * New connections pass, as to the new primary.
- */
-async function silenceableRelay() {
-  const target = new URL(pgUrl);
-  const sockets = new Set<Socket>();
-  const silenced = new WeakSet<Socket>();
-  const server = createServer((socket) => {
-    const upstream = dial(Number(target.port || 5432), target.hostname);
-    for (const [from, to] of [
-      [socket, upstream],
-      [upstream, socket],
-    ] as const) {
-      sockets.add(from);
-      from.on('data', (chunk) => silenced.has(from) || to.write(chunk));
-      from.on('error', () => undefined);
-      from.on('close', () => {
-        sockets.delete(from);
-        if (!silenced.has(from)) to.destroy();
-      });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(pgUrl);
-  url.host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  return {
-    url: url.toString(),
-    silence: () => {
-      for (const socket of sockets) silenced.add(socket);
-    },
-    close() {
-      server.close();
-      for (const socket of sockets) socket.destroy();
-    },
-  };
 }
 
 describe.skipIf(kinds.length === 0)('the PostgreSQL store when connections are lost', () => {
@@ -87,7 +48,7 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store when connections are l
   });
 
   it('listens again when its connection goes silent, as after a failover', async () => {
-    const relay = await silenceableRelay();
+    const relay = await pgRelay();
     const schema = `settle_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const store = await openPgStore({
       connectionString: relay.url,
@@ -98,7 +59,7 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store when connections are l
     try {
       const received: string[] = [];
       const unlisten = await store.listen('test_silent', (payload) => received.push(payload));
-      relay.silence();
+      relay.failover();
       // Without a check of its own, the listening connection waits for TCP keepalive: hours.
       for (let i = 0; i < 50 && received.length === 0; i++) {
         await direct.notify('test_silent', `try ${i}`);
