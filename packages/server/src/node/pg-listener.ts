@@ -39,8 +39,14 @@ export function pgListener(
 
   async function connection(): Promise<pg.Client> {
     if (client) return client;
-    // keepAlive ends a connection whose peer vanished only after hours: `watch` finds it out.
-    const c = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 5_000 });
+    // keepAlive ends a connection whose peer vanished only after hours: `watch` finds it out
+    // once listening, query_timeout before (a LISTEN the network swallowed).
+    const c = new pg.Client({
+      connectionString,
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: heartbeatMs,
+    });
     c.on('notification', (message) => {
       if (message.channel.startsWith(prefix)) {
         listeners.deliver(message.channel.slice(prefix.length), message.payload ?? '');
@@ -48,8 +54,14 @@ export function pgListener(
     });
     c.on('error', () => lost(c));
     c.on('end', () => lost(c));
-    await c.connect();
-    for (const name of listeners.channels()) await c.query(`LISTEN ${quoted(name)}`);
+    try {
+      await c.connect();
+      for (const name of listeners.channels()) await c.query(`LISTEN ${quoted(name)}`);
+    } catch (error) {
+      // Closed, not left open unused (end() closes a connection busy with a query at once).
+      c.end().catch(() => undefined);
+      throw error;
+    }
     client = c;
     watch(c);
     return c;
@@ -58,17 +70,10 @@ export function pgListener(
   // A connection whose peer vanished without a word (a failover, a network cut) would wait
   // for notifications that never come: TCP keepalive only notices after two hours, and the
   // streams would hear of new events only at their keep-alives. One that does not answer a
-  // query in time is made again.
+  // query in time (query_timeout) is made again.
   function watch(c: pg.Client) {
     heartbeat = setInterval(() => {
-      const silent = setTimeout(() => lost(c), heartbeatMs).unref();
-      c.query('SELECT 1').then(
-        () => clearTimeout(silent),
-        () => {
-          clearTimeout(silent);
-          lost(c);
-        },
-      );
+      c.query('SELECT 1').catch(() => lost(c));
     }, heartbeatMs);
     heartbeat.unref();
   }

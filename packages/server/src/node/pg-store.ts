@@ -15,6 +15,11 @@ export interface PgStoreOptions {
   /** How long a statement may wait for a lock (lock_timeout), an advisory lock included. */
   lockTimeoutMs?: number;
   /**
+   * How long the store waits for PostgreSQL's answer to a statement before it takes the
+   * server for gone and closes the connection (default: statementTimeoutMs + 5 s).
+   */
+  queryTimeoutMs?: number;
+  /**
    * How often the connection that listens for notifications is checked, and how long it has
    * to answer before it is made again (default 5 s).
    */
@@ -23,14 +28,18 @@ export interface PgStoreOptions {
 
 /**
  * Bounded waits: a request never hangs on a saturated pool, a lock held by a stuck
- * transaction, or a runaway statement; it gets 503 store_unavailable instead. A transaction
- * left open (its process frozen) is ended after a minute, freeing its locks.
+ * transaction, a runaway statement or a server that stopped answering (a network cut, a
+ * failover: no FIN, no RST, and TCP gives up only after about 15 minutes); it gets 503
+ * store_unavailable instead. A transaction left open (its process frozen, its client cut
+ * off) is ended after a minute, freeing its locks.
  */
 export const PG_TIMEOUTS = {
   connectionTimeoutMs: 5_000,
   statementTimeoutMs: 15_000,
   lockTimeoutMs: 5_000,
   idleInTransactionMs: 60_000,
+  /** Added to statement_timeout: a live server answers within it, even to cancel. */
+  queryTimeoutMarginMs: 5_000,
 };
 
 // BIGINT (oid 20) columns hold ms timestamps and minor units, all below 2^53.
@@ -72,6 +81,8 @@ const UNAVAILABLE = /^(08...|57P0[123]|53300|57014|55P03|25P03)$/;
 // What pg and its pool throw, without a code, when a connection ends or cannot be had.
 const DRIVER =
   /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+// What pg throws when a statement's answer did not come within query_timeout.
+const QUERY_TIMEOUT = 'Query read timeout';
 
 /** The error to throw for `error`: a StoreUnavailableError when the database did not answer. */
 export function classifyPgError(error: unknown): unknown {
@@ -79,37 +90,59 @@ export function classifyPgError(error: unknown): unknown {
   if (typeof code === 'string' && (NETWORK.has(code) || UNAVAILABLE.test(code))) {
     return new StoreUnavailableError(code, { cause: error });
   }
+  if (message === QUERY_TIMEOUT) return new StoreUnavailableError('no_answer', { cause: error });
   if (typeof message === 'string' && DRIVER.test(message)) {
     return new StoreUnavailableError('connection', { cause: error });
   }
   return error;
 }
 
-async function query(client: pg.Pool | pg.PoolClient, text: string, params: SqlValue[]) {
+/** Whether the server of `error`'s connection may be gone: ask that connection nothing more. */
+const unanswered = (error: unknown) =>
+  error instanceof StoreUnavailableError && error.reason === 'no_answer';
+
+/**
+ * Runs a statement, waiting at most `timeoutMs` (0: no bound) for its answer. pg then fails
+ * the query; the connection stays busy with it, and the pool closes it when it is released
+ * with that error (pool.query does so itself).
+ */
+async function query(
+  client: pg.Pool | pg.PoolClient,
+  text: string,
+  params: SqlValue[],
+  timeoutMs: number,
+) {
   try {
-    return await client.query(text, params);
+    // query_timeout per statement (pg reads it from the config object) rather than for the
+    // pool: migrations are not bounded.
+    return await client.query({ text, values: params, query_timeout: timeoutMs } as pg.QueryConfig);
   } catch (error) {
     throw classifyPgError(error);
   }
 }
 
-function executor(client: pg.Pool | pg.PoolClient, channel: (name: string) => string): Sql {
+function executor(
+  client: pg.Pool | pg.PoolClient,
+  channel: (name: string) => string,
+  timeoutMs: number,
+): Sql {
+  const run = (text: string, params: SqlValue[]) => query(client, text, params, timeoutMs);
   return {
     async all<T>(sql: string, params: SqlValue[] = []) {
-      return (await query(client, toPg(sql), params)).rows as T[];
+      return (await run(toPg(sql), params)).rows as T[];
     },
     async get<T>(sql: string, params: SqlValue[] = []) {
-      return (await query(client, toPg(sql), params)).rows[0] as T | undefined;
+      return (await run(toPg(sql), params)).rows[0] as T | undefined;
     },
     async run(sql: string, params: SqlValue[] = []) {
-      return { changes: (await query(client, toPg(sql), params)).rowCount ?? 0 };
+      return { changes: (await run(toPg(sql), params)).rowCount ?? 0 };
     },
     async lock(key: string) {
-      await query(client, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+      await run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
     },
     // NOTIFY inside a transaction is delivered at commit, and dropped by a rollback.
     async notify(name: string, payload: string) {
-      await query(client, 'SELECT pg_notify($1, $2)', [channel(name), payload]);
+      await run('SELECT pg_notify($1, $2)', [channel(name), payload]);
     },
   };
 }
@@ -140,10 +173,16 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       await admin.end();
     }
   }
+  const statementTimeoutMs = Math.trunc(
+    options.statementTimeoutMs ?? PG_TIMEOUTS.statementTimeoutMs,
+  );
+  const queryTimeoutMs = Math.trunc(
+    options.queryTimeoutMs ?? statementTimeoutMs + PG_TIMEOUTS.queryTimeoutMarginMs,
+  );
   // The session's bounds, by SET rather than startup parameters, which session poolers
   // (PgBouncer) refuse.
   const bounds = [
-    `SET statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? PG_TIMEOUTS.statementTimeoutMs)}`,
+    `SET statement_timeout = ${statementTimeoutMs}`,
     `SET lock_timeout = ${Math.trunc(options.lockTimeoutMs ?? PG_TIMEOUTS.lockTimeoutMs)}`,
     `SET idle_in_transaction_session_timeout = ${PG_TIMEOUTS.idleInTransactionMs}`,
   ].join('; ');
@@ -152,13 +191,15 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     max: options.max ?? 10,
     types,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? PG_TIMEOUTS.connectionTimeoutMs,
-    // A connection whose peer vanished (no RST) is found out, rather than waited on forever.
+    // An idle connection whose peer vanished (no RST) is found out by TCP in the end; one
+    // waiting for an answer, by query_timeout.
     keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     // Before the pool hands a new connection out.
     onConnect: async (client) => {
       client.on('error', () => undefined);
-      await client.query(bounds);
+      // The pool's connectionTimeoutMillis ends once connected: this is bounded here.
+      await client.query({ text: bounds, query_timeout: queryTimeoutMs } as pg.QueryConfig);
     },
   });
   // A client losing its connection must not crash the process: idle ones report it to the
@@ -167,25 +208,43 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   // the pool drops them.
   pool.on('error', () => undefined);
   const listener = pgListener(options.connectionString, schema, options.listenerHeartbeatMs);
-  const direct = executor(pool, listener.channel);
+  const direct = executor(pool, listener.channel, queryTimeoutMs);
 
-  async function transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+  /**
+   * A COMMIT left unanswered may have committed or not: the caller gets StoreUnavailableError
+   * either way, so nothing is acknowledged, and what it does is safe to retry (idempotency
+   * keys and the transfer steps are written in the transactions they guard).
+   */
+  async function transaction<T>(
+    fn: (tx: Sql) => Promise<T>,
+    /** 0: no bound. */
+    timeoutMs = queryTimeoutMs,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const client = await pool.connect().catch((error) => {
         throw classifyPgError(error);
       });
+      // An error here makes the pool close the connection rather than keep it.
+      let broken: unknown;
       try {
-        await query(client, 'BEGIN', []);
-        const result = await fn(executor(client, listener.channel));
-        await query(client, 'COMMIT', []);
+        await query(client, 'BEGIN', [], timeoutMs);
+        const result = await fn(executor(client, listener.channel, timeoutMs));
+        await query(client, 'COMMIT', [], timeoutMs);
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection that did not answer would not answer the ROLLBACK either; PostgreSQL
+        // rolls back when the connection closes, or ends the idle transaction after a minute.
+        broken = unanswered(error)
+          ? error
+          : await query(client, 'ROLLBACK', [], timeoutMs).then(
+              () => undefined,
+              (rollbackError: unknown) => rollbackError,
+            );
         const code = (error as { code?: string }).code;
         if (attempt < 5 && code && RETRYABLE.has(code)) continue;
         throw error;
       } finally {
-        client.release();
+        client.release(broken as Error | undefined);
       }
     }
   }
@@ -208,7 +267,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         await tx.lock('settle:migrate');
         await tx.run(createMigrationsTable);
         return applyMigrations(tx);
-      });
+      }, 0);
     },
     async close() {
       await listener.close();
