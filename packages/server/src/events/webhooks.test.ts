@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookTarget } from '../config.js';
+import type { SqlValue, Store } from '../store/store.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 import { receiver } from '../testing/webhook-receiver.js';
 import { recordEvent } from './events.js';
@@ -148,61 +149,95 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
     expect(platform.received.map((r) => r.headers['webhook-id']).sort()).toEqual([...ids].sort());
   });
 
-  it('once started, sends a committed event without waiting for the next poll', async () => {
+  // pollMs is a minute: an event sent within the generous bound of `until` was not polled for.
+  it('once started, sends each committed event without waiting for the next poll, even one committed while it began to listen', {
+    timeout: 30_000,
+  }, async () => {
+    let letListen = () => {};
+    const listenHeld = new Promise<void>((resolve) => {
+      letListen = resolve;
+    });
+    let listening = false;
+    let lookedEmpty = false;
+    const store: Store = {
+      ...db.store,
+      async all<T>(sql: string, params?: SqlValue[]) {
+        const rows = await db.store.all<T>(sql, params);
+        if (sql.includes('FROM webhook_outbox') && rows.length === 0) lookedEmpty = true;
+        return rows;
+      },
+      // A LISTEN slow to take effect, as on a busy PostgreSQL.
+      async listen(channel, onMessage, onReconnect) {
+        await listenHeld;
+        const stop = await db.store.listen(channel, onMessage, onReconnect);
+        listening = true;
+        return stop;
+      },
+    };
     const running = createWebhookWorker({
-      store: db.store,
+      store,
       webhooks: { url: platform.url, secret },
       now: () => clock.now,
       pollMs: 60_000,
     });
     running.start();
     try {
-      // Let the first pass find the outbox empty.
-      await new Promise((r) => setTimeout(r, 100));
-      const id = await record(['ana'], { n: 3 });
-      for (let i = 0; i < 100 && platform.received.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      expect(platform.received.map((r) => r.headers['webhook-id'])).toEqual([id]);
+      await until(() => lookedEmpty);
+      // Its notification reaches no one: the worker is not listening yet.
+      const early = await record(['ana'], { n: 3 });
+      letListen();
+      await until(() => listening && platform.received.length === 1);
+      expect(platform.received.map((r) => r.headers['webhook-id'])).toEqual([early]);
+      const late = await record(['ana'], { n: 4 });
+      await until(() => platform.received.length === 2);
+      expect(platform.received.map((r) => r.headers['webhook-id'])).toEqual([early, late]);
     } finally {
       await running.stop();
     }
   });
 
-  it('keeps sending other events while one delivery hangs', async () => {
+  // No time limit on the others but the generous one of `until`: a loaded machine may be slow
+  // to send them, but a worker that waits for the held delivery never sends them at all.
+  it('keeps sending other events while one delivery hangs', { timeout: 30_000 }, async () => {
     let release = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    let hanging = false;
+    let hung = () => {};
+    const hanging = new Promise<void>((resolve) => {
+      hung = resolve;
+    });
     const slow = await record(['ana'], { n: 5 });
     const running = createWebhookWorker({
       store: db.store,
       webhooks: { url: platform.url, secret },
       now: () => clock.now,
       pollMs: 60_000,
-      // The receiver takes its time over this one message (up to the 10 s timeout).
+      // The receiver takes its time over this one message, until the test lets it answer
+      // (without the worker's 10 s timeout, which a slow machine could reach first).
       fetch: async (url, init) => {
-        if (new Headers(init?.headers).get('webhook-id') === slow) {
-          hanging = true;
-          await gate;
-        }
-        return fetch(url, init);
+        if (new Headers(init?.headers).get('webhook-id') !== slow) return fetch(url, init);
+        hung();
+        await gate;
+        return fetch(url, { ...init, signal: null });
       },
     });
     running.start();
     try {
-      for (let i = 0; i < 100 && !hanging; i++) await new Promise((r) => setTimeout(r, 10));
-      const id = await record(['ben'], { n: 6 });
-      for (let i = 0; i < 100 && platform.received.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      expect(platform.received.map((r) => r.headers['webhook-id'])).toEqual([id]);
+      await hanging;
+      const others: string[] = [];
+      for (let n = 6; n <= 8; n++) others.push(await record(['ben'], { n }));
+      const delivered = async () =>
+        (await Promise.all(others.map(outbox))).every((row) => Boolean(row?.delivered_at));
+      await until(delivered);
+      expect(platform.received.map((r) => r.headers['webhook-id']).sort()).toEqual(others.sort());
+      // All three went out while the first was still waiting for its answer.
+      expect(await outbox(slow)).toMatchObject({ attempts: 1, delivered_at: null });
     } finally {
       release();
       await running.stop();
     }
-    expect(platform.received.map((r) => r.headers['webhook-id'])).toContain(slow);
+    expect(await outbox(slow)).toMatchObject({ attempts: 1, delivered_at: clock.now });
   });
 
   it('without a webhook URL, sends nothing and closes the messages', async () => {
@@ -223,3 +258,8 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
     expect(text).not.toContain('2050');
   });
 });
+
+/** Resolves when `check` holds, checking every 20 ms for up to 10 s: generous for a loaded machine. */
+async function until(check: () => boolean | Promise<boolean>) {
+  for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+}

@@ -223,8 +223,12 @@ export function createWebhookWorker({
     start() {
       if (!stopped) return;
       stopped = false;
-      unlisten = store.listen(EVENTS_CHANNEL, kick);
-      unlisten.catch((error: Error) => log({ event: 'webhook.listen_failed', error: error.name }));
+      // A commit before the LISTEN is in place (or while it reconnects) notifies no one:
+      // look again once it is, rather than at the next poll.
+      unlisten = store.listen(EVENTS_CHANNEL, kick, kick);
+      unlisten.then(kick, (error: Error) =>
+        log({ event: 'webhook.listen_failed', error: error.name }),
+      );
       kick();
     },
     async stop() {
