@@ -4,7 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Settle } from './client.js';
 import type { SettleError } from './errors.js';
 import type { SubscribeOptions } from './events.js';
-import { eur, eventually, startServer, type TestServer } from './testing/server.js';
+import {
+  eur,
+  eventually,
+  STREAMS_PER_USER,
+  startServer,
+  type TestServer,
+} from './testing/server.js';
 import type { SettleEvent, Transfer } from './types.js';
 
 let server: TestServer;
@@ -254,6 +260,21 @@ function dropAfterOpening(body: ReadableStream<Uint8Array>) {
   });
 }
 
+const SHORTENED_RETRY_MS = 6000;
+
+/** Passes a stream on with its `retry: 30000` (the server's, when it closes it) shortened. */
+function shortenRetry(body: ReadableStream<Uint8Array>) {
+  return body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(
+      new TransformStream<string, string>({
+        transform: (text, controller) =>
+          controller.enqueue(text.replace('retry: 30000\n', `retry: ${SHORTENED_RETRY_MS}\n`)),
+      }),
+    )
+    .pipeThrough(new TextEncoderStream());
+}
+
 /** A proxy that buffers: holds the stream until `count` messages with data, then passes them as one chunk. */
 function coalesce(count: number) {
   return (body: ReadableStream<Uint8Array>) => {
@@ -385,6 +406,71 @@ describe('subscribe through network faults', { timeout: 10_000 }, () => {
     await untilCompleted(bob, [id]);
     expect(connections).toBe(2);
     expect(bob.errors[0]?.fatal).toBe(false);
+  });
+
+  it('when its stream is closed for a newer page, waits the retry the server asks for that once, and misses no event', {
+    timeout: 30_000,
+  }, async () => {
+    const { sender, recipient, recipientId } = await pair();
+    const requests: Array<{ at: number; lastEventId: string | null }> = [];
+    network.use(
+      http.get(`${server.baseUrl}/v1/events`, async ({ request }) => {
+        requests.push({ at: Date.now(), lastEventId: request.headers.get('Last-Event-ID') });
+        const res = await fetch(bypass(request));
+        const body = res.body as ReadableStream<Uint8Array>;
+        // The first stream's `retry: 30000` is shortened on the way, not to wait 30 s here;
+        // the second breaks after its first event, as any connection may.
+        const streams = [shortenRetry, dropAfterFirstMessage];
+        return new HttpResponse(streams[requests.length - 1]?.(body) ?? body, {
+          status: res.status,
+          headers: res.headers,
+        });
+      }),
+    );
+    const bob = await watch(recipient);
+    await bob.open;
+    // Bob's other pages, newer than this one (outside msw): the last of them closes it.
+    const token = await server.token(recipientId);
+    const pages = new AbortController();
+    const openPage = () =>
+      fetch(
+        bypass(
+          new Request(`${server.baseUrl}/v1/events`, {
+            headers: { Authorization: `Bearer ${token}`, 'Last-Event-ID': '0' },
+            signal: pages.signal,
+          }),
+        ),
+      );
+    try {
+      for (let i = 1; i < STREAMS_PER_USER; i++) expect((await openPage()).status).toBe(200);
+      const resumeFrom = bob.events.at(-1)?.id;
+      const closedAt = Date.now();
+      expect((await openPage()).status).toBe(200);
+      const id = await send(sender, recipientId);
+      await eventually(
+        async () => requests.length,
+        (n) => n === 2,
+        10_000,
+      );
+      // Not at once, and not in a loop with the pages it would close in turn.
+      expect((requests[1]?.at as number) - closedAt).toBeGreaterThanOrEqual(SHORTENED_RETRY_MS);
+      expect(requests[1]?.lastEventId).toBe(resumeFrom);
+      // Being closed for a newer page is no error.
+      expect(bob.errors).toEqual([]);
+      await untilCompleted(bob, [id]);
+      // The retry was for that reconnection only: after a drop, the usual backoff (0.5 s).
+      await eventually(
+        async () => requests.length,
+        (n) => n === 3,
+      );
+      expect((requests[2]?.at as number) - (requests[1]?.at as number)).toBeLessThan(
+        SHORTENED_RETRY_MS,
+      );
+      const sseIds = bob.events.map((e) => e.id);
+      expect(new Set(sseIds).size).toBe(sseIds.length);
+    } finally {
+      pages.abort();
+    }
   });
 
   it('backs off when every connection opens and breaks before any event', async () => {

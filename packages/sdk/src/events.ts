@@ -59,6 +59,9 @@ export function subscribeToEvents(
   const stop = new AbortController();
   let lastId = lastEventId;
   let failures = 0;
+  // The `retry:` of the connection that just ended, for the next reconnection only (an
+  // EventSource keeps it for all): Settle sends one when it closes a stream to make room
+  // for a newer one of the same user, and a later drop should not wait as long.
   let serverRetry = 0;
 
   // The browser says the network is back (after a sleep, a tunnel, a new Wi-Fi): reconnect now,
@@ -189,7 +192,9 @@ export function subscribeToEvents(
       const waiting = new AbortController();
       reconnectNow = () => waiting.abort();
       stop.signal.addEventListener('abort', reconnectNow);
-      await sleep(Math.max(wait, serverRetry, delay), waiting.signal).catch(() => undefined);
+      const pause = Math.max(wait, serverRetry, delay);
+      serverRetry = 0;
+      await sleep(pause, waiting.signal).catch(() => undefined);
       stop.signal.removeEventListener('abort', reconnectNow);
     }
   })();

@@ -1774,6 +1774,8 @@ export interface paths {
          *     `transfer.updated`, `request.updated`, `account.updated`) and `data`, a JSON event
          *     `{ id, type, createdAt, data }`. A comment line is sent every 15 s. The stream
          *     ends when the user token expires or is revoked: reconnect with a new token and `Last-Event-ID`.
+         *     A user holds at most 10 streams on one server process: a new one closes the oldest, whose
+         *     last message is `retry: 30000`, the milliseconds to wait before reconnecting.
          *     A `Last-Event-ID` ahead of the user's latest event (another user's) is `400 last_event_id_unknown`.
          */
         get: {
@@ -1811,17 +1813,6 @@ export interface paths {
                 /** @description Missing or invalid user token */
                 401: {
                     headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Too many requests: retry after `Retry-After` seconds */
-                429: {
-                    headers: {
-                        /** @description Seconds to wait before trying again */
-                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {

@@ -6,6 +6,7 @@ import { FR_CARD, mintToken, testApp } from '../../../server/src/testing/platfor
 import { openTestStore } from '../../../server/src/testing/stores.js';
 import { createSettle, type SettleOptions } from '../index.js';
 
+export { STREAMS_PER_USER } from '../../../server/src/events/routes.js';
 export { FR_CARD, GB_CARD } from '../../../server/src/testing/platform.js';
 
 /** The PIN `enroll` sets. */

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
-import { invalid, rateLimited, unavailable } from '../http/errors.js';
+import { invalid, unavailable } from '../http/errors.js';
 import { errorResponses } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { latestSeq, RECENT_EVENTS, recentStart } from './events.js';
@@ -10,6 +10,21 @@ import { KEEP_ALIVE_MS, streamEvents } from './stream.js';
 const Seq = z
   .string()
   .regex(/^\d{1,15}$/, 'Expected the `id` of the last event received (a whole number).');
+
+/**
+ * Streams one user may hold open on one server process: a page needs one, a few tabs a few.
+ * Beyond, a token could tie up the server's connections and memory.
+ */
+export const STREAMS_PER_USER = 10;
+
+/**
+ * How long a stream closed to make room for a newer one asks its client to wait before
+ * reconnecting. A client that vanished never comes back; one still open (an eleventh tab)
+ * comes back at this pace, not at once, so open tabs take turns rather than close each
+ * other in a loop.
+ */
+export const REPLACED_RETRY_MS = 30_000;
+const REPLACED = `: closed to make room for a newer stream of this user (${STREAMS_PER_USER} at most)\nretry: ${REPLACED_RETRY_MS}\n\n`;
 
 const description = `Server-sent events (\`text/event-stream\`) for the current user: first the events
 after \`Last-Event-ID\` (or \`lastEventId\`), then new ones as they happen, each once and in order.
@@ -20,13 +35,9 @@ Each message has \`id\` (the user's event sequence number), \`event\` (the type:
 \`transfer.updated\`, \`request.updated\`, \`account.updated\`) and \`data\`, a JSON event
 \`{ id, type, createdAt, data }\`. A comment line is sent every ${KEEP_ALIVE_MS / 1000} s. The stream
 ends when the user token expires or is revoked: reconnect with a new token and \`Last-Event-ID\`.
+A user holds at most ${STREAMS_PER_USER} streams on one server process: a new one closes the oldest, whose
+last message is \`retry: ${REPLACED_RETRY_MS}\`, the milliseconds to wait before reconnecting.
 A \`Last-Event-ID\` ahead of the user's latest event (another user's) is \`400 last_event_id_unknown\`.`;
-
-/**
- * Streams one user may hold open on one server process: a page needs one, a few tabs a few.
- * Beyond, a token could tie up the server's connections and memory.
- */
-export const STREAMS_PER_USER = 10;
 
 /**
  * `GET /v1/events`: the live events of the current user (docs/events.md). Returns `drain`,
@@ -38,11 +49,12 @@ export function eventRoutes(
   services: Services,
   isRevoked: (userId: string, issuedAt: number) => Promise<boolean>,
 ) {
-  const open = new Map<string, number>();
-  const live = new Set<() => void>();
+  // Each user's open streams, oldest first (a Set keeps insertion order), as the function
+  // that ends each: with a last message to make room, or at once for a shutdown.
+  const open = new Map<string, Set<(farewell?: string) => void>>();
   let draining = false;
   // Hono answers HEAD with the GET handler and drops the body: a stream would never be read
-  // nor closed, and would hold one of the user's places until the token expires.
+  // nor closed, and would take the place of one of the user's open pages.
   app.use('/v1/events', (c, next) =>
     c.req.method === 'HEAD'
       ? Promise.resolve(c.body(null, 200, { 'Content-Type': 'text/event-stream' }))
@@ -69,7 +81,7 @@ export function eventRoutes(
           description: 'An endless stream of events',
           content: { 'text/event-stream': { schema: z.string() } },
         },
-        ...errorResponses(400, 401, 429, 503),
+        ...errorResponses(400, 401, 503),
       },
     }),
     async (c) => {
@@ -90,18 +102,22 @@ export function eventRoutes(
       if (draining) {
         throw unavailable('shutting_down', 'This server is shutting down: connect again.', 1);
       }
-      const streams = open.get(userId) ?? 0;
-      if (streams >= STREAMS_PER_USER) {
-        throw rateLimited(
-          'too_many_streams',
-          `At most ${STREAMS_PER_USER} live event streams per user: close one first.`,
-          30,
-        );
+      const streams = open.get(userId) ?? new Set();
+      open.set(userId, streams);
+      // The new page gets its stream. The oldest is most likely a client that vanished without
+      // closing (a closed lid, a change of network), which holds its connection until TCP
+      // gives up, about 15 minutes: nothing the server can see tells it sooner.
+      for (const oldest of streams) {
+        if (streams.size < STREAMS_PER_USER) break;
+        streams.delete(oldest);
+        oldest(REPLACED);
       }
-      open.set(userId, streams + 1);
       const res = streamSSE(c, async (stream) => {
-        const end = () => stream.abort();
-        live.add(end);
+        const replaced = new AbortController();
+        const end = (farewell?: string) =>
+          farewell === undefined ? stream.abort() : replaced.abort(farewell);
+        // Before any await: the place is taken in the same step as it was counted.
+        streams.add(end);
         try {
           c.req.raw.signal.addEventListener('abort', () => stream.abort());
           const after =
@@ -114,12 +130,11 @@ export function eventRoutes(
             lifetimeMs,
             announceStart: given === undefined,
             revoked: () => isRevoked(userId, tokenIssuedAt),
+            signal: replaced.signal,
           });
         } finally {
-          live.delete(end);
-          const left = (open.get(userId) ?? 1) - 1;
-          if (left > 0) open.set(userId, left);
-          else open.delete(userId);
+          streams.delete(end);
+          if (streams.size === 0 && open.get(userId) === streams) open.delete(userId);
         }
       });
       // Proxies pass the stream on as it comes: nginx buffers unless told, and a compressing
@@ -133,7 +148,7 @@ export function eventRoutes(
   return {
     drain() {
       draining = true;
-      for (const end of live) end();
+      for (const streams of open.values()) for (const end of streams) end();
     },
   };
 }

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '../http/errors.js';
 import { readDevOutbox } from '../sms.js';
@@ -13,7 +15,7 @@ import {
 import { listenHttp, openEvents } from '../testing/sse.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 import { latestSeq, recordEvent } from './events.js';
-import { STREAMS_PER_USER } from './routes.js';
+import { REPLACED_RETRY_MS, STREAMS_PER_USER } from './routes.js';
 
 const profile = { legalName: 'Alice Martin', country: 'FR', phone: '+33612345678' };
 
@@ -291,12 +293,14 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     }
   });
 
-  it('frees the place of a client that left while its stream was starting', async () => {
+  it('stops listening for a client that left while its stream was starting', async () => {
     let release = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
     let held = false;
+    let listened = 0;
+    let listening = 0;
     const store = {
       ...db.store,
       async all<T>(sql: string, params?: SqlValue[]) {
@@ -306,6 +310,15 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
           await gate;
         }
         return db.store.all<T>(sql, params);
+      },
+      async listen(channel: string, onMessage: (payload: string) => void) {
+        const unlisten = await db.store.listen(channel, onMessage);
+        listened++;
+        listening++;
+        return async () => {
+          listening--;
+          await unlisten();
+        };
       },
     };
     const slow = await testApp(store);
@@ -323,47 +336,48 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
       // Time for the server to see the connection close, then let the stream start.
       await new Promise((r) => setTimeout(r, 100));
       release();
-      const streams = await Promise.all(
-        Array.from({ length: STREAMS_PER_USER - 1 }, () =>
-          connect('ugo', {}, { t: slow, http: server }),
-        ),
-      );
-      // The last place comes back once that stream has ended (at once, not at the token's expiry).
-      let last = await openEvents(`${server.url}/v1/events`, token);
-      for (let i = 0; i < 100 && last.status === 429; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        last = await openEvents(`${server.url}/v1/events`, token);
-      }
-      expect(last.status).toBe(200);
-      last.messages?.close();
-      for (const events of streams) events.close();
+      // It subscribes, sees that no one is there and lets go (not at the token's expiry).
+      await until(() => listened === 1 && listening === 0);
     } finally {
       await server.close();
     }
   });
 
-  it('keeps one user to 10 open streams, and frees a place when one closes', async () => {
-    const token = await mintToken(t.keys, 'zoe', { iat: Math.floor(t.clock.now / 1000) });
-    const streams = await Promise.all(
-      Array.from({ length: STREAMS_PER_USER }, () => connect('zoe')),
-    );
-    const refused = await openEvents(`${http.url}/v1/events`, token);
-    expect(refused.status).toBe(429);
-    expect(refused.error?.error).toMatchObject({
-      type: 'rate_limit_error',
-      code: 'too_many_streams',
-    });
-    // Another user is not affected.
-    (await connect('zack')).close();
-    streams[0]?.close();
-    let again = await openEvents(`${http.url}/v1/events`, token);
-    for (let i = 0; i < 100 && again.status === 429; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      again = await openEvents(`${http.url}/v1/events`, token);
-    }
-    expect(again.status).toBe(200);
-    again.messages?.close();
-    for (const events of streams) events.close();
+  it('gives an 11th page its stream by closing the oldest, which is told to come back in 30 s', async () => {
+    const tabs: Messages[] = [];
+    for (let i = 0; i < STREAMS_PER_USER; i++) tabs.push(await connect('zoe'));
+    // Another user's streams neither count nor are closed.
+    const zack = await connect('zack');
+    tabs.push(await connect('zoe'));
+    const [first, ...open] = tabs as [Messages, ...Messages[]];
+    await expect(first.next(3000)).rejects.toThrow('The event stream ended.');
+    expect(first.retry).toBe(REPLACED_RETRY_MS);
+    expect(REPLACED_RETRY_MS).toBe(30_000);
+    // Only that one: the other ten, and Zack's, get the next event.
+    await record(['zoe', 'zack'], { n: 1 });
+    for (const events of [...open, zack]) expect((await events.take(1))[0]?.id).toBe('1');
+    // A 12th closes the next oldest, and no other.
+    const twelfth = await connect('zoe', { 'Last-Event-ID': '1' });
+    const [second, ...rest] = open as [Messages, ...Messages[]];
+    await expect(second.next(3000)).rejects.toThrow('The event stream ended.');
+    expect(second.retry).toBe(REPLACED_RETRY_MS);
+    await record(['zoe'], { n: 2 });
+    for (const events of [...rest, twelfth]) expect((await events.take(1))[0]?.id).toBe('2');
+    for (const events of [...tabs, twelfth, zack]) events.close();
+  });
+
+  it('gives a new page its stream while 10 clients that vanished without closing still hold theirs', async () => {
+    const token = await mintToken(t.keys, 'vic', { iat: Math.floor(t.clock.now / 1000) });
+    const gone: Vanishing[] = [];
+    for (let i = 0; i < STREAMS_PER_USER; i++) gone.push(await vanishing(http.url, token));
+    const page = await connect('vic');
+    await record(['vic'], { n: 1 });
+    expect((await page.take(1))[0]?.id).toBe('1');
+    // The oldest was closed for it: read now, it holds the server's last word, then the end.
+    const oldest = await (gone[0] as Vanishing).readToEnd();
+    expect(oldest).toContain(`\nretry: ${REPLACED_RETRY_MS}\n\n`);
+    page.close();
+    for (const client of gone) client.socket.destroy();
   });
 
   it('asks proxies to pass the stream on as it comes, neither buffered nor compressed', async () => {
@@ -381,9 +395,11 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     controller.abort();
   });
 
-  it('answers HEAD without opening a stream or taking one of the 10 places', async () => {
+  it('answers HEAD without opening a stream, which would close one of the user’s pages', async () => {
     const token = await mintToken(t.keys, 'hugo', { iat: Math.floor(t.clock.now / 1000) });
-    for (let i = 0; i < STREAMS_PER_USER + 2; i++) {
+    const streams: Messages[] = [];
+    for (let i = 0; i < STREAMS_PER_USER; i++) streams.push(await connect('hugo'));
+    for (let i = 0; i < 2; i++) {
       const head = await fetch(`${http.url}/v1/events`, {
         method: 'HEAD',
         headers: { Authorization: `Bearer ${token}` },
@@ -392,9 +408,8 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
       expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
     }
     expect((await fetch(`${http.url}/v1/events`, { method: 'HEAD' })).status).toBe(401);
-    const streams = await Promise.all(
-      Array.from({ length: STREAMS_PER_USER }, () => connect('hugo')),
-    );
+    await record(['hugo'], { n: 1 });
+    for (const events of streams) expect((await events.take(1))[0]?.id).toBe('1');
     for (const events of streams) events.close();
   });
 
@@ -444,4 +459,41 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
 async function until(check: () => boolean) {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(check()).toBe(true);
+}
+
+type Messages = NonNullable<Awaited<ReturnType<typeof openEvents>>['messages']>;
+type Vanishing = Awaited<ReturnType<typeof vanishing>>;
+
+/**
+ * A client that opens its stream over a raw TCP connection, then reads no more and never
+ * closes. To the server, a laptop whose lid closed or a phone that left its Wi-Fi looks the
+ * same: writes go into socket buffers without error, and nothing says the client is gone
+ * until TCP gives up, about 15 minutes later. (This client's kernel still acknowledges, with
+ * a window that closes; a vanished one acknowledges nothing, which Node does not show.)
+ */
+async function vanishing(url: string, token: string) {
+  const { hostname, port } = new URL(url);
+  const socket = connectTcp(Number(port), hostname);
+  await once(socket, 'connect');
+  socket.setEncoding('utf8');
+  socket.write(
+    `GET /v1/events HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  let text = '';
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  await until(() => text.includes(': connected'));
+  expect(text).toMatch(/^HTTP\/1\.1 200 /);
+  socket.pause();
+  const ended = () => text.endsWith('\r\n0\r\n\r\n');
+  return {
+    socket,
+    /** Reads again, up to the end of the chunked answer: the server closed the stream. */
+    async readToEnd() {
+      socket.resume();
+      await until(ended);
+      return text;
+    },
+  };
 }

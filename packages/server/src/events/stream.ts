@@ -8,7 +8,8 @@ const PAGE = 100;
 
 /**
  * Streams a user's events after `after` (a `seq`), then new ones as they commit, each once
- * and in order, until the client goes away or `lifetimeMs` (the token's) has passed;
+ * and in order, until the client goes away, `lifetimeMs` (the token's) has passed or `signal`
+ * aborts (its reason, a string, is then the stream's last message);
  * `announceStart` first tells the client `after` as an event id. Wakes only say "look
  * again": every pass reads the store from the last `seq` sent, so a missed or duplicate wake
  * changes nothing, and each keep-alive also looks again, in case a notification was lost
@@ -23,6 +24,7 @@ export async function streamEvents(
     lifetimeMs,
     announceStart = false,
     revoked = async () => false,
+    signal,
   }: {
     userId: string;
     after: number;
@@ -30,14 +32,16 @@ export async function streamEvents(
     announceStart?: boolean;
     /** Whether the stream's token was revoked ("secure my account"): checked after each read. */
     revoked?: () => Promise<boolean>;
+    signal?: AbortSignal;
   },
 ) {
   const { store, events, log } = services;
   const closed = new AbortController();
   stream.onAbort(() => closed.abort());
+  signal?.addEventListener('abort', () => closed.abort());
   // Listeners only hear aborts to come: a client that left while the stream was starting
-  // would otherwise hold one of the user's places until the token expires.
-  if (stream.aborted) closed.abort();
+  // would otherwise stay subscribed until the token expires.
+  if (stream.aborted || signal?.aborted) closed.abort();
   let last = after;
   let again = false;
   let running = false;
@@ -100,5 +104,7 @@ export async function streamEvents(
   } finally {
     closed.abort();
     unsubscribe();
+    // Not awaited: a client that vanished reads nothing, and nothing waits for it.
+    if (typeof signal?.reason === 'string' && !stream.aborted) void stream.write(signal.reason);
   }
 }

@@ -558,7 +558,8 @@ describe.each(await storeKinds())(
           return { abort, res };
         }),
       );
-      expectStatus(await send('streamer', 'GET', '/v1/events'), 429);
+      // The 11th closes the oldest (events/stream.test.ts), rather than being refused.
+      expectStatus(await send('streamer', 'GET', '/v1/events'), 200);
       for (const s of streams) {
         s.abort.abort();
         await s.res.body?.cancel().catch(() => undefined);

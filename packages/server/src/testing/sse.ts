@@ -41,9 +41,10 @@ export async function openEvents(url: string, token: string, headers: Record<str
       messages: undefined,
     } as const;
   }
+  let retry: number | undefined;
   const reader = res.body
     .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
+    .pipeThrough(new EventSourceParserStream({ onRetry: (ms) => (retry = ms) }))
     .getReader();
   let pending: ReturnType<typeof reader.read> | undefined;
 
@@ -79,6 +80,10 @@ export async function openEvents(url: string, token: string, headers: Record<str
         return list;
       },
       close: () => controller.abort(),
+      /** The last `retry:` the server sent: how long to wait before reconnecting. */
+      get retry() {
+        return retry;
+      },
     },
   } as const;
 }
