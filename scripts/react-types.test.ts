@@ -61,5 +61,7 @@ describe('@settle/elements/react in a TypeScript app', () => {
         .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
       expect(problems).toEqual([]);
     },
+    // A whole-program type check: seconds on a busy machine.
+    60_000,
   );
 });
