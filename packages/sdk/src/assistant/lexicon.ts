@@ -32,6 +32,8 @@ const en = (cls: number, base: string[], s3: string[], past: string[], ing: stri
 };
 en(OWE, ['owe'], ['owes'], ['owed'], ['owing']);
 en(PAY, ['pay'], ['pays'], ['paid', 'payed'], ['paying']);
+// Only with "up", like "pay up": "cough up the 10 quid".
+en(PAY, ['cough'], ['coughs'], ['coughed'], ['coughing']);
 en(
   PAYBACK,
   ['repay', 'reimburse', 'refund', 'payback'],
@@ -98,17 +100,22 @@ const fr = (cls: number, stems: string[], extra: string[] = []) => {
   for (const stem of stems) for (const e of ER_ENDINGS) verbs.set(stem + e, [cls, FR]);
   for (const w of extra) verbs.set(w, [cls, FR]);
 };
-fr(PAYBACK, ['rembours', 'rembourc']);
+// régler: "je te règle ça demain", "tu me règles quand ?" (only with a person, see money-intent).
+fr(PAYBACK, ['rembours', 'rembourc', 'regl']);
 fr(LEND, ['pret', 'avanc', 'depann']);
 fr(BORROW, ['emprunt']);
 fr(
   GIVE,
-  ['donn', 'fil', 'pass', 'envoy', 'aboul'],
+  // verser, reverser, renvoyer, redonner: "je te verse 100 €", "je te renvoie les 30 €".
+  ['donn', 'fil', 'pass', 'envoy', 'aboul', 'vers', 'revers', 'renvoy', 'redonn'],
   [
     'envoie',
     'envoies',
     'envoient',
     'envoi',
+    'renvoie',
+    'renvoies',
+    'renvoient',
     'enverrai',
     'enverras',
     'enverra',
@@ -128,6 +135,8 @@ fr(
     'rendrait',
     'rendu',
     'rendus',
+    'rendue',
+    'rendues',
   ],
 );
 fr(
@@ -243,6 +252,9 @@ export const SUBJ_FR: ReadonlyMap<string, number> = new Map([
   ['jdois', 1],
   ['jsuis', 1],
   ['chui', 1],
+  // "jai", "g": j'ai in chat spelling ("g oublié de te rendre tes 20 €").
+  ['jai', 1],
+  ['g', 1],
   ['tu', 2],
   ['nous', 1],
   ['vous', 2],

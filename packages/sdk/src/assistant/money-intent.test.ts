@@ -198,6 +198,74 @@ describe('detectMoneyIntent: French', () => {
   });
 });
 
+describe('detectMoneyIntent: chat turns', () => {
+  it('reads "pas" in a question as asking to confirm the debt', () => {
+    expect(fr('tu me dois pas 20€ toi ?')).toEqual(request(2000));
+    expect(fr('je te dois pas genre 100 balles ?')).toEqual(send(10000));
+    expect(fr('tu ne me dois pas 12 balles ?')).toEqual(request(1200));
+    expect(fr('tu me dois pas 20 €')).toBeNull();
+    expect(fr('tu me dois pas un centime ?')).toBeNull();
+  });
+
+  it('asks how much a loan was', () => {
+    expect(fr('tu m’as avancé combien déjà ?')).toEqual(send());
+    expect(en('how much did you lend me again?')).toEqual(send());
+    expect(fr('tu me prêtes combien de temps ta voiture ?')).toBeNull();
+    expect(en('how much did he lend you?')).toBeNull();
+  });
+
+  it('halves an amount when a later phrase asks for half of it', () => {
+    expect(fr('j’ai avancé 40 € pour le taxi, tu me rembourses la moitié ?')).toEqual(
+      request(2000),
+    );
+    expect(en('i owe u half of the 80 for the hotel')).toEqual(send(4000, 'USD'));
+    expect(en('half of the 40 people came')).toBeNull();
+  });
+
+  it('takes the amount a pronoun or a relative clause points back to', () => {
+    expect(fr('merci pour les 20€, je te les rends vendredi')).toEqual(send(2000));
+    expect(fr('les 70 € que je t’ai prêtés, tu me les rends quand ?')).toEqual(request(7000));
+    expect(fr('t’aurais pas 20 euros à me prêter')).toEqual(request(2000));
+    expect(en('the $40 I lent you, can you send it back?')).toEqual(request(4000, 'USD'));
+    expect(en('need the 15 you borrowed back pls')).toEqual(request(1500, 'USD'));
+    expect(fr('ça fait 25 € chacun, tu me les envoies quand tu peux')).toEqual(request(2500));
+    expect(en("it's 25 each, send it whenever")).toEqual(request(2500, 'USD'));
+    // Not when the amount is a price of something else, or the thing sent is a document.
+    expect(fr('les billets sont à 30 €, je te les envoie')).toBeNull();
+    expect(fr('le billet coûte 30 €, je te l’envoie par mail')).toBeNull();
+    expect(fr('c’est 15 € chacun, je t’envoie le lien')).toBeNull();
+    expect(en('the 20 you gave me yesterday, thanks')).toBeNull();
+  });
+
+  it('reads chat spelling of j’ai and the subject of an infinitive', () => {
+    expect(fr('g oublié de te rendre tes 20 euros dsl')).toEqual(send(2000));
+    expect(fr('jai oublié de te rembourser dsl')).toEqual(send());
+    expect(fr('jsuis grave à la bourre pour te rembourser')).toEqual(send());
+    expect(fr('il est parti sans te rembourser')).toBeNull();
+    expect(fr('je lui ai dit de te rembourser')).toBeNull();
+    expect(fr('g payé 50 € le plein')).toBeNull();
+  });
+
+  it('knows verser, renvoyer, régler and "cough up"', () => {
+    expect(fr('je te verse 100 € demain pour les vacances')).toEqual(send(10000));
+    expect(fr('je te renvoie les 30€ demain')).toEqual(send(3000));
+    expect(fr('je te règle ça demain')).toEqual(send());
+    expect(en('cough up the 10 quid mate')).toEqual(request(1000, 'GBP'));
+    expect(fr('je règle l’addition et j’arrive')).toBeNull();
+    expect(fr('je te renvoie le document ce soir')).toBeNull();
+  });
+
+  it('reads paying the other person’s thing as them owing, when a sum is named', () => {
+    expect(fr("je t'ai payé ton billet de train, 47,80 €")).toEqual(request(4780));
+    expect(fr('tu m’as payé mon café merci !')).toBeNull();
+  });
+
+  it('keeps a question to its own clause, and advancing a date is not money', () => {
+    expect(fr("je t'ai envoyé les 15€ hier soir, tu les as reçus ?")).toBeNull();
+    expect(fr("j'ai avancé le rdv à 15h")).toBeNull();
+  });
+});
+
 describe('detectMoneyIntent: not a debt between the two people', () => {
   it.each([
     'see you at 7:30',

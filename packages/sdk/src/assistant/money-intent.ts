@@ -660,7 +660,8 @@ function findAmount(ws: number, we: number): AmountFound {
       if (HALF_WORDS.has(w)) r.half = true;
       else if (IS_HALF.has(w)) r.half = false;
       if (CONJ.has(w) || w === 'plus') r.afterConj = true;
-      if (!SLOT_FILLERS.has(w)) content = true;
+      // ("half of the 80" still has its number where the object goes.)
+      if (!SLOT_FILLERS.has(w) && !(r.half && (w === 'half' || w === 'moitie'))) content = true;
       continue;
     }
     if (kind !== AMT) {
@@ -804,13 +805,20 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   let up = false;
   let modal = false;
   let end = i + 1;
+  // Where the words before the verb stop when no subject does: "30 balles | à me prêter".
+  let stop = s0 - 1;
+  // The object is a pronoun ("je te les rends", "send it"): its amount may come before.
+  let pronObj = false;
 
   if (french) {
     // Backwards: [subject] [ne] [clitic me/te] [le/la/les/en] [aux] [pas] VERB.
     let objFound = false;
     const pp = PP_RE.test(tw[i] ?? '');
     for (let k = i - 1; k >= s0; k--) {
-      if (tk[k] !== WORD) break;
+      if (tk[k] !== WORD) {
+        stop = k;
+        break;
+      }
       const w = tw[k] ?? '';
       if (!objFound) {
         const fused = FUSED_FR.get(w);
@@ -835,7 +843,10 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
           if (pp) past = true;
           continue;
         }
-        if (CLITIC_EXTRA_FR.has(w)) continue;
+        if (CLITIC_EXTRA_FR.has(w)) {
+          if (w !== 'en' && w !== 'y') pronObj = true;
+          continue;
+        }
       }
       if (w === 't') {
         subj = 2;
@@ -846,6 +857,8 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
       if (sv !== undefined && !(objFound === false && (w === 'nous' || w === 'vous'))) {
         subj = sv;
         subjAt = k;
+        // "g payé ta place" (j'ai payé); in "g oublié de te rendre" it is another verb's.
+        if (pp && !objFound && (w === 'jai' || w === 'g')) past = true;
         break;
       }
       if (w === 'on') {
@@ -884,9 +897,19 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
         break;
       }
       if (AUX_FR.has(w) || SKIP_FR.has(w) || PENDING.has(w)) continue;
+      stop = k;
       if (CONJ.has(w)) conj = true;
       else if (!FILLERS.has(w) && !THANKS.has(w)) unknownSubj = true;
       else if (POSS.has(wordAt(k - 1)) || DEF.has(wordAt(k - 1))) unknownSubj = true;
+      if (unknownSubj && obj !== 0 && INFINITIVE_RE.test(tw[i] ?? '')) {
+        // "jsuis à la bourre pour te rembourser": an infinitive's subject is the clause's.
+        const at = clauseSubject(k, s0);
+        if (at >= 0) {
+          subj = SUBJ_FR.get(tw[at] ?? '') ?? 0;
+          subjAt = at;
+          unknownSubj = false;
+        }
+      }
       break;
     }
     // Imperative: "rembourse-moi", "envoie-moi les 25 €".
@@ -898,7 +921,10 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   } else {
     // English: [subject] [aux/adverbs] VERB [object] [back].
     for (let k = i - 1; k >= s0; k--) {
-      if (tk[k] !== WORD) break;
+      if (tk[k] !== WORD) {
+        stop = k;
+        break;
+      }
       const w = tw[k] ?? '';
       const sv = SUBJ_EN.get(w);
       if (sv !== undefined) {
@@ -943,6 +969,7 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
       }
       if (w === 'need' || w === 'needs' || w === 'needed') modal = true;
       if (SKIP_EN.has(w) || PENDING.has(w)) continue;
+      stop = k;
       if (CONJ.has(w)) conj = true;
       else if (!FILLERS.has(w) && !THANKS.has(w)) unknownSubj = true;
       else if (POSS.has(wordAt(k - 1)) || DEF.has(wordAt(k - 1))) unknownSubj = true;
@@ -964,7 +991,8 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
       else if ((w === 'to' || w === 'from') && obj === 0 && OBJ_EN.has(wordAt(k + 1))) {
         obj = OBJ_EN.get(wordAt(k + 1)) ?? 0;
         k++;
-      } else if (!(w === 'over' || w === 'it' || (w === 'in' && cls === CHIP))) break;
+      } else if (w === 'it') pronObj = true;
+      else if (!(w === 'over' || (w === 'in' && cls === CHIP))) break;
       k++;
     }
     end = k;
@@ -986,8 +1014,14 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
     if (cls === CHIP && wordAt(i + 1) !== 'in') return hit(NONE, i);
   }
   if (coreEnd > end) end = coreEnd;
-  // "tu m'as remboursé les 15 € ?" asks, like "did you pay me back?", whether it is still due.
-  if (french && past && question) auxQuestion = true;
+  // "tu m'as remboursé les 15 € ?" asks, like "did you pay me back?", whether it is still due
+  // (but in "je t'ai envoyé les 15 €, tu les as reçus ?" the question is another clause's).
+  if (french && past && question && !newClauseBefore(i, sEnd[sent] ?? n)) auxQuestion = true;
+  // "tu me dois pas 20 € ?", "je te dois pas genre 100 balles ?": asking to confirm, not denying.
+  if (french && question && wordAt(end) === 'pas' && amountFollows(end + 1, we)) {
+    neg = false;
+    end++;
+  }
 
   // Is the debt still open despite a negation? "haven't paid you back yet", "toujours pas".
   let pending = false;
@@ -1022,6 +1056,10 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   }
   const found = findAmount(end, we);
   let amountTok = found.tok;
+  // Money moved by a verb with no amount of its own may point back to one: "les 20 € je te
+  // les rends", "the 20 you lent me", "t'as 30 balles à me prêter ?", "25 each, send it".
+  if (amountTok < 0 && (ocls === O_EMPTY || ocls === O_DEBT) && cls !== OWE)
+    amountTok = antecedentAmount(subjAt >= 0 ? subjAt - 1 : stop, pronObj);
 
   // Borrowing "from you", sending "to me" after the amount; "to mom", "à Paul" is someone else.
   if (obj === 0 && cls !== OWE) {
@@ -1056,6 +1094,8 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   const explicitObj = obj !== 0;
   if (obj === 0) obj = 3 - subj;
   if (subj === obj) return hit(NONE, i, subj);
+  // "je te règle ça demain" settles a debt; "je règle l'addition" pays a bill.
+  if (!explicitObj && (tw[i] ?? '').startsWith('regl')) return hit(NONE, i, subj);
 
   const hasAmount = amountTok >= 0;
   const giver = subj === 1 ? SEND : REQUEST;
@@ -1094,7 +1134,11 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
       break;
     }
     case PAY: {
-      if (explicitObj) {
+      if (explicitObj && past && ocls === O_NOUN && info.owner === obj) {
+        // "je t'ai payé ton billet, 47,80 €": the one paid for owes (without a sum, a treat).
+        if (!hasAmount && !hasAmountInSentence(sent)) return hit(NONE, i, subj);
+        action = receiver;
+      } else if (explicitObj) {
         if ((idiomObject && !info.share) || ocls === O_NOUN) return hit(NONE, i, subj);
         if (past && !(auxQuestion && question)) return hit(NONE, i, subj);
         action = giver;
@@ -1127,14 +1171,16 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
         action = receiver;
         break;
       }
-      // "tu peux m'avancer le ciné ?": advancing a known expense is advancing money.
-      const advanced = info.definite && (tw[i] ?? '').startsWith('avanc');
-      if ((!moneyObject && !advanced) || found.count) return hit(NONE, i, subj);
+      // "tu peux m'avancer le ciné ?": advancing a known expense is advancing money (but
+      // "j'ai avancé le rdv" moves a date).
+      const advanced = info.definite && explicitObj && (tw[i] ?? '').startsWith('avanc');
+      if ((!moneyObject && !advanced && !asksHowMuch(s0, we)) || found.count)
+        return hit(NONE, i, subj);
       action = past ? receiver : giver;
       break;
     }
     case BORROW: {
-      if (!moneyObject || found.count) return hit(NONE, i, subj);
+      if ((!moneyObject && !asksHowMuch(s0, we)) || found.count) return hit(NONE, i, subj);
       action = past ? giver : receiver;
       break;
     }
@@ -1153,6 +1199,82 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   h.half = found.half;
   h.fallback = fallback && ocls !== O_IDIOM;
   return h;
+}
+
+/** Infinitives of French verbs: "rembourser", "rendre". */
+const INFINITIVE_RE = /(?:er|re|ir)$/;
+
+/** The subject pronoun of the clause an infinitive hangs on, searching back from `k`, or -1. */
+function clauseSubject(k: number, s0: number): number {
+  for (let j = k - 1; j >= s0 && j >= k - 8; j--) {
+    const w = wordAt(j);
+    // Another clitic ("je lui ai demandé de te rembourser") puts someone else in between.
+    if (w === '' || CONJ.has(w) || CLITIC_FR.has(w)) return -1;
+    if (SUBJ_FR.has(w)) return j;
+  }
+  return -1;
+}
+
+/** Whether a new clause with its own subject starts between the verb at `i` and `end`. */
+function newClauseBefore(i: number, end: number): boolean {
+  for (let k = i + 1; k < end; k++) {
+    if (tk[k] !== SOFT) continue;
+    const w = wordAt(k + 1);
+    if (SUBJ_FR.has(w) || FUSED_FR.has(w) || w === 't') return true;
+  }
+  return false;
+}
+
+/** Whether an amount comes next, maybe after "genre", "les", "mes": "pas 20 € ?". */
+function amountFollows(k: number, we: number): boolean {
+  for (let j = k; j < we && j < k + 3; j++) {
+    if (tk[j] === AMT) return true;
+    const w = wordAt(j);
+    if (!(SLOT_FILLERS.has(w) || OBJECT_SKIP.has(w) || DEF.has(w) || POSS.has(w))) return false;
+  }
+  return false;
+}
+
+/** "tu m'as avancé combien ?", "how much did you lend me?": asking the amount of a loan. */
+function asksHowMuch(s0: number, we: number): boolean {
+  for (let k = s0; k < we; k++) {
+    const w = wordAt(k);
+    // ("combien de temps", "how much time" ask something else.)
+    if (w === 'combien' || w === 'cb' || w === 'cmb') {
+      const of = wordAt(k + 1) === 'de' || wordAt(k + 1) === 'd';
+      return !of || MONEY_WORDS.has(wordAt(k + 2));
+    }
+    if (w === 'how' && wordAt(k + 1) === 'much') return wordAt(k + 2) !== 'time';
+  }
+  return false;
+}
+
+/** After an amount, these make it a split: "25 each", "15 € chacun". */
+const EACH = new Set(['each', 'chacun', 'chacune', 'pp', 'apiece']);
+/** Before a bare amount, these make it a known sum of money: "the 20", "tes 15". */
+const AMOUNT_DET = new Set(['the', 'les', 'mes', 'tes', 'my', 'your', 'ur', 'ces', 'those']);
+
+/**
+ * The amount a verb without one refers back to, `at` being the word just before its group:
+ * right there ("the 20 | you lent me", "30 balles | à me prêter", "les 70 € | que je t'ai
+ * prêtés"), or, for a pronoun object, the nearest one before if it is a sum of money ("les
+ * 20 €, je te les rends") or a split ("25 each, send it"; "15 € chacun, envoie quand tu peux").
+ */
+function antecedentAmount(at: number, pronoun: boolean): number {
+  let k = at;
+  const w = wordAt(k);
+  if (w === 'que' || w === 'qu' || w === 'that' || w === 'which') k--;
+  if (k >= 0 && tk[k] === AMT) {
+    if (isExplicit(k) || (AMOUNT_DET.has(wordAt(k - 1)) && amountEndsWell(k))) return k;
+    return -1;
+  }
+  for (let j = at; j >= 0 && j > at - 12; j--) {
+    if (tk[j] !== AMT) continue;
+    const split = EACH.has(wordAt(j + 1));
+    if (split || (pronoun && AMOUNT_DET.has(wordAt(j - 1)) && amountEndsWell(j))) return j;
+    return -1;
+  }
+  return -1;
 }
 
 /** A payment request as the thing sent: "a request", "une demande (de paiement)". */
@@ -1349,7 +1471,12 @@ export function detectMoneyIntent(text: string, options: MoneyIntentOptions): Mo
     if (h.action !== SEND && h.action !== REQUEST) continue;
     if (first === null) {
       first = h;
-      if (h.amount >= 0) break;
+      if (h.amount >= 0 && (h.half || !halfAfter(i))) break;
+    } else if (first.amount >= 0) {
+      // "j'ai avancé 40 €, tu me rembourses la moitié ?": a later phrase halves the amount.
+      if (h.action === first.action && h.half && (h.amount < 0 || h.amount === first.amount))
+        first.half = true;
+      if (h.action === first.action) break;
     } else if (h.action === first.action && h.amount >= 0) {
       // "pay up, you owe me 12": a later phrase with the same direction names the amount.
       first.amount = h.amount;
@@ -1383,6 +1510,12 @@ export function detectMoneyIntent(text: string, options: MoneyIntentOptions): Mo
     if (value > 0) result.amount = { value, currency };
   }
   return result;
+}
+
+/** Whether "half" or "moitié" comes after token `i`. */
+function halfAfter(i: number): boolean {
+  for (let k = i + 1; k < n; k++) if (HALF_WORDS.has(wordAt(k))) return true;
+  return false;
 }
 
 /** The currency a bare number is in: the one the message names, if it names just one. */
