@@ -13,6 +13,7 @@ export const BORROW = 7; // borrow, emprunter: borrower <- lender
 export const COVER = 8; // cover someone (a loan) or cover their ticket (paid for them)
 export const GET = 9; // "I'll get you the money": only with a person and money
 export const CHIP = 10; // "chip in 15"
+export const ASK = 11; // request money: "I requested $25 on venmo" (the subject asks)
 
 /** Verb form, for the subject it implies and the tense. */
 export const BASE = 0; // owe, pay: imperative or with a subject
@@ -43,10 +44,11 @@ en(
 );
 en(
   GIVE,
-  ['send', 'give', 'gimme'],
-  ['sends', 'gives'],
-  ['sent', 'gave', 'given'],
-  ['sending', 'giving'],
+  // bung, chuck: "bung me a tenner", "chuck me a fiver" (UK).
+  ['send', 'give', 'gimme', 'bung', 'chuck'],
+  ['sends', 'gives', 'bungs', 'chucks'],
+  ['sent', 'gave', 'given', 'bunged', 'chucked'],
+  ['sending', 'giving', 'bunging', 'chucking'],
 );
 en(GET, ['get'], ['gets'], [], ['getting']);
 en(
@@ -58,15 +60,17 @@ en(
 );
 en(
   LEND,
-  ['lend', 'loan', 'spot', 'front', 'advance'],
-  ['lends', 'loans', 'spots', 'fronts', 'advances'],
-  ['lent', 'loaned', 'spotted', 'fronted', 'advanced'],
-  ['lending', 'loaning', 'spotting', 'fronting', 'advancing'],
+  // float, sub: "can u float me 20 till friday", "sub me a tenner" (UK).
+  ['lend', 'loan', 'spot', 'front', 'advance', 'float', 'sub'],
+  ['lends', 'loans', 'spots', 'fronts', 'advances', 'floats', 'subs'],
+  ['lent', 'loaned', 'spotted', 'fronted', 'advanced', 'floated', 'subbed'],
+  ['lending', 'loaning', 'spotting', 'fronting', 'advancing', 'floating', 'subbing'],
 );
 en(PAYBACK, ['settle'], ['settles'], ['settled'], ['settling']);
 en(BORROW, ['borrow'], ['borrows'], ['borrowed'], ['borrowing']);
 en(COVER, ['cover'], ['covers'], ['covered'], ['covering']);
 en(CHIP, ['chip'], ['chips'], ['chipped'], ['chipping']);
+en(ASK, ['request'], ['requests'], ['requested'], ['requesting']);
 
 // French first-group verbs, conjugated from their stem (accents already folded:
 // "prêté" is "prete", "avançais" is "avancais").
@@ -107,7 +111,8 @@ fr(BORROW, ['emprunt']);
 fr(
   GIVE,
   // verser, reverser, renvoyer, redonner: "je te verse 100 €", "je te renvoie les 30 €".
-  ['donn', 'fil', 'pass', 'envoy', 'aboul', 'vers', 'revers', 'renvoy', 'redonn'],
+  // lâcher: "lâche-moi 10 balles".
+  ['donn', 'fil', 'pass', 'envoy', 'aboul', 'vers', 'revers', 'renvoy', 'redonn', 'lach'],
   [
     'envoie',
     'envoies',
@@ -240,6 +245,7 @@ export const CLITIC_FR: ReadonlyMap<string, number> = new Map([
   ['te', 2],
   ['t', 2],
   ['vous', 2],
+  ['vs', 2],
   ['lui', 3],
   ['leur', 3],
 ]);
@@ -258,6 +264,7 @@ export const SUBJ_FR: ReadonlyMap<string, number> = new Map([
   ['tu', 2],
   ['nous', 1],
   ['vous', 2],
+  ['vs', 2],
   ['il', 3],
   ['elle', 3],
   ['ils', 3],

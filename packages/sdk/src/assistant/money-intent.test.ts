@@ -255,6 +255,30 @@ describe('detectMoneyIntent: chat turns', () => {
     expect(fr('je te renvoie le document ce soir')).toBeNull();
   });
 
+  it('knows float, sub, bung, chuck, lâcher and "fais-moi un virement", only with money', () => {
+    expect(en('can u float me 20 till friday')).toEqual(request(2000, 'USD'));
+    expect(en('sub me a tenner', 'GBP')).toEqual(request(1000, 'GBP'));
+    expect(en('bung me a fiver', 'GBP')).toEqual(request(500, 'GBP'));
+    expect(fr('lâche-moi 10 balles')).toEqual(request(1000));
+    expect(fr('fais moi un virement de 40 €')).toEqual(request(4000));
+    expect(fr('vs me devez 20 € chacun')).toEqual(request(2000));
+    expect(en('can you float the idea to your boss?')).toBeNull();
+    expect(en('chuck me the remote')).toBeNull();
+    expect(fr('lâche-moi la grappe')).toBeNull();
+    expect(fr('fais-moi signe')).toBeNull();
+    expect(fr('psg vs om 2-1 ce soir')).toBeNull();
+  });
+
+  it('reads a payment request the author made as a request, with its amount', () => {
+    expect(en('just requested $25 on venmo')).toEqual(request(2500, 'USD'));
+    expect(en("I'll request you on venmo")).toEqual(request());
+    expect(en('sent you a request for 30')).toEqual(request(3000, 'USD'));
+    expect(en('I requested a refund from amazon')).toBeNull();
+    expect(en('requested $25 from my boss for the supplies')).toBeNull();
+    expect(en('I requested 2 days off')).toBeNull();
+    expect(en('my request got denied')).toBeNull();
+  });
+
   it('reads paying the other person’s thing as them owing, when a sum is named', () => {
     expect(fr("je t'ai payé ton billet de train, 47,80 €")).toEqual(request(4780));
     expect(fr('tu m’as payé mon café merci !')).toBeNull();

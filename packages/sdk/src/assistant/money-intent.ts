@@ -8,6 +8,7 @@
 import { type AmountMention, resolveCurrency, scanAmounts, toMinorUnits } from './amount-parser.js';
 import {
   AFTER_AMOUNT,
+  ASK,
   AUX_FR,
   BEFORE_NOT_AMOUNT,
   BORROW,
@@ -854,7 +855,10 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
         break;
       }
       const sv = SUBJ_FR.get(w);
-      if (sv !== undefined && !(objFound === false && (w === 'nous' || w === 'vous'))) {
+      if (
+        sv !== undefined &&
+        !(objFound === false && (w === 'nous' || w === 'vous' || w === 'vs'))
+      ) {
         subj = sv;
         subjAt = k;
         // "g payé ta place" (j'ai payé); in "g oublié de te rendre" it is another verb's.
@@ -1073,7 +1077,8 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
         obj = person;
         break;
       }
-      if (w !== 'from' && next !== '' && isRecipient(k + 1)) return hit(NONE, i);
+      // (Asking "from" someone else is someone else's debt too.)
+      if ((w !== 'from' || cls === ASK) && next !== '' && isRecipient(k + 1)) return hit(NONE, i);
     }
   }
 
@@ -1154,8 +1159,10 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
     case CHIP: {
       if (cls === GET && !explicitObj) return hit(NONE, i, subj);
       // "I'll send you a venmo request", "je t'envoie une demande lydia": asking, not paying.
-      if (cls === GIVE && sendsRequest(end, we)) {
+      const req = cls === GIVE ? sentRequest(end, we) : -1;
+      if (req >= 0) {
         action = receiver;
+        if (amountTok < 0) amountTok = requestAmount(req, we);
         break;
       }
       if (!moneyObject || found.count) return hit(NONE, i, subj);
@@ -1177,6 +1184,16 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
       if ((!moneyObject && !advanced && !asksHowMuch(s0, we)) || found.count)
         return hit(NONE, i, subj);
       action = past ? receiver : giver;
+      break;
+    }
+    case ASK: {
+      // "I requested $25 on venmo", "I'll request you on venmo": the subject asks for money,
+      // done or not. Not "request sent", nor an imperative: too often a noun or someone else.
+      if (subjAt < 0 && form !== PAST && form !== ING) return hit(NONE, i, subj);
+      let app = false;
+      for (let k = end; k < we && !app; k++) app = APPS.has(wordAt(k));
+      if ((!moneyObject && !(explicitObj && app)) || found.count) return hit(NONE, i, subj);
+      action = receiver;
       break;
     }
     case BORROW: {
@@ -1277,14 +1294,26 @@ function antecedentAmount(at: number, pronoun: boolean): number {
   return -1;
 }
 
-/** A payment request as the thing sent: "a request", "une demande (de paiement)". */
-function sendsRequest(ws: number, we: number): boolean {
+/** Where a payment request is the thing sent ("a request", "une demande (de paiement)"), or -1. */
+function sentRequest(ws: number, we: number): number {
   for (let k = ws; k < we && k < ws + 4; k++) {
     const w = wordAt(k);
-    if (w === 'request' || w === 'demande') return true;
+    if (w === 'request' || w === 'demande') return k;
   }
-  return false;
+  return -1;
 }
+
+/** The amount of a request at `k`: "a request for 30", "une demande lydia de 15 €". */
+function requestAmount(k: number, we: number): number {
+  for (let j = k + 1; j < we && j <= k + 3; j++) {
+    if (tk[j] === AMT) return isExplicit(j) || AMOUNT_AFTER_REQUEST.has(wordAt(j - 1)) ? j : -1;
+  }
+  return -1;
+}
+const AMOUNT_AFTER_REQUEST = new Set(['for', 'of', 'de', 'd']);
+
+/** Payment apps, which make "I'll request you on venmo" about money. */
+const APPS = new Set(['venmo', 'paypal', 'zelle', 'cashapp', 'revolut', 'lydia', 'paylib']);
 
 function hasAmountInSentence(sent: number): boolean {
   const end = sEnd[sent] ?? n;
@@ -1390,10 +1419,11 @@ const NOUN_BEFORE = new Set([
 
 /** Where "faire un virement" starts: the support verb a transfer noun hangs on, or -1. */
 function supportVerbOf(k: number): number {
-  for (let j = k - 1; j >= k - 3 && j >= 0; j--) {
+  for (let j = k - 1; j >= k - 4 && j >= 0; j--) {
     const w = wordAt(j);
     if (SUPPORT_VERBS.has(w)) return j;
-    if (!NOUN_BEFORE.has(w)) return -1;
+    // ("fais-moi un virement": the imperative's object sits between.)
+    if (!NOUN_BEFORE.has(w) && !(w === 'moi' && SUPPORT_VERBS.has(wordAt(j - 1)))) return -1;
   }
   return -1;
 }
