@@ -279,6 +279,14 @@ describe('detectMoneyIntent: chat turns', () => {
     expect(en('my request got denied')).toBeNull();
   });
 
+  it('does not read money verbs in other senses as a debt', () => {
+    expect(en('front row seats for $90!')).toBeNull();
+    expect(en('I spotted 3 deer')).toBeNull();
+    expect(en('I need to pay back 300 on my credit card')).toBeNull();
+    expect(en('spot me 20 till friday')).toEqual(request(2000, 'USD'));
+    expect(en('I need to pay you back 20')).toEqual(send(2000, 'USD'));
+  });
+
   it('reads paying the other person’s thing as them owing, when a sum is named', () => {
     expect(fr("je t'ai payé ton billet de train, 47,80 €")).toEqual(request(4780));
     expect(fr('tu m’as payé mon café merci !')).toBeNull();

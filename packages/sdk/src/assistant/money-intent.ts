@@ -1087,13 +1087,17 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   if (pending) past = false;
 
   // Who is the subject when no pronoun says so.
+  let imperative = false;
   if (subj === 0) {
     if (unknownSubj && (french || form === S3 || form === PAST)) return hit(NONE, i);
     if (form === S3 && !french) return hit(NONE, i);
     if (conj && prevSubj !== 0) subj = prevSubj;
     else if (obj === 1 || obj === 2) subj = 3 - obj;
     else if (form === ING || form === PAST) subj = 1;
-    else subj = 2; // imperative: "pay me back", "send over the 60"
+    else {
+      subj = 2; // imperative: "pay me back", "send over the 60"
+      imperative = true;
+    }
   }
   if (subj === 3 || obj === 3) return hit(NONE, i, subj);
   const explicitObj = obj !== 0;
@@ -1101,6 +1105,19 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   if (subj === obj) return hit(NONE, i, subj);
   // "je te règle ça demain" settles a debt; "je règle l'addition" pays a bill.
   if (!explicitObj && (tw[i] ?? '').startsWith('regl')) return hit(NONE, i, subj);
+  if (!french && !explicitObj) {
+    // "front row seats for $90": an imperative moving money has the money or a person next.
+    if (imperative && ocls === O_DEBT && !pronObj && MONEY_OBJECT_VERBS.has(cls))
+      return hit(NONE, i, subj);
+    // "I spotted 3 deer": a lender needs a borrower, unless the sum says it is money.
+    if ((cls === LEND || cls === COVER) && amountTok >= 0 && !isExplicit(amountTok))
+      return hit(NONE, i, subj);
+    // "I need to pay back 300 on my credit card": the author's own debt to someone else.
+    if (cls === PAYBACK || cls === PAY) {
+      for (let k = end; k < we; k++)
+        if (wordAt(k) === 'on' && POSS.get(wordAt(k + 1)) === 1) return hit(NONE, i, subj);
+    }
+  }
 
   const hasAmount = amountTok >= 0;
   const giver = subj === 1 ? SEND : REQUEST;
@@ -1217,6 +1234,9 @@ function verbHit(i: number, entry: VerbEntry, coreEnd: number, prevSubj: number)
   h.fallback = fallback && ocls !== O_IDIOM;
   return h;
 }
+
+/** Verbs that move money only when their object is money: "send the pics" is not. */
+const MONEY_OBJECT_VERBS = new Set([GIVE, LEND, BORROW, COVER, GET, CHIP]);
 
 /** Infinitives of French verbs: "rembourser", "rendre". */
 const INFINITIVE_RE = /(?:er|re|ir)$/;
