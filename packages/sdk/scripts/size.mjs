@@ -4,7 +4,11 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const LIMIT = 6 * 1024;
-const entries = { '@settle/sdk': 'dist/index.js', '@settle/sdk/phone': 'dist/phone/index.js' };
+const entries = {
+  '@settle/sdk': 'dist/index.js',
+  '@settle/sdk/phone': 'dist/phone/index.js',
+  '@settle/sdk/assistant': 'dist/assistant/index.js',
+};
 
 for (const [name, file] of Object.entries(entries)) {
   const result = await build({
