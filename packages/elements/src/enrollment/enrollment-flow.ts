@@ -134,9 +134,11 @@ export class EnrollmentFlow implements ReactiveController {
       this.state.error = '';
       this.state.fieldErrors = {};
       this.state.frameState = 'loading';
-      // Setting the PIN sent the first code; a new one may be asked for 30 s later.
+      // Setting the PIN sent the first code; a new one may be asked for 30 s later. The
+      // ticker leaves `now` alone before this step: count from the real time, not from then.
       if (this.step === 'verification' && !this.state.resendAt) {
-        this.state.resendAt = Date.now() + 30_000;
+        this.state.now = Date.now();
+        this.state.resendAt = this.state.now + 30_000;
       }
     }
     if (this.step === 'profile' && !this.phone) {

@@ -109,10 +109,27 @@ describe('settle-enrollment', () => {
     await until(
       () => textOf(inShadow(el, '#pin-error')) === 'The two PINs differ. Enter them again.',
     );
+    // The person took two minutes over the PIN: the wait for a new code still starts when
+    // the code was sent, from the step's first showing (it said 150 s, then 30 s a second later).
+    const realNow = Date.now;
+    Date.now = () => realNow() + 120_000;
+    let firstWait = '';
+    el.addEventListener(
+      'settle-enrollment-step',
+      () => {
+        const hints = [...(el.shadowRoot?.querySelectorAll('.hint') ?? [])].map(textOf);
+        firstWait = hints.find((hint) => hint.startsWith('Available in')) ?? '';
+      },
+      { once: true },
+    );
     fill(el, { pin: PIN, pin2: PIN });
     submit(el);
-
-    await stepShows(el, 'Enter the SMS code');
+    try {
+      await stepShows(el, 'Enter the SMS code');
+    } finally {
+      Date.now = realNow;
+    }
+    expect(firstWait).to.equal('Available in 30 s');
     expect(textOf(inShadow(el, '[part="step"]'))).to.contain(
       'We sent a 6-digit code to +33 •••••••',
     );
