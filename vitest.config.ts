@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Node tests: every workspace except the elements, whose tests run in Chromium, and the docs'
-// tests (scripts/docs: generated references, quickstart snippets). All their log output is
-// captured and, at the end, scanned for card numbers, CVCs, PINs and SMS codes.
+// tests (scripts/docs: generated references, quickstart snippets, the guides' types). All
+// their log output is captured and, at the end, scanned for card numbers, CVCs, PINs and SMS
+// codes.
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -12,8 +12,10 @@ type Mode = 'each' | 'split';
 
 /** Options of `open()`: a prefilled amount (minor units) and note. */
 export interface RequestOpenOptions {
-  amount?: number;
-  note?: string;
+  // `| undefined`: a suggestion's `amount?.value` passes as is, with exactOptionalPropertyTypes too.
+  /** In minor units. */
+  amount?: number | undefined;
+  note?: string | undefined;
 }
 
 /**

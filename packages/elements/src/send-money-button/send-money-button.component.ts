@@ -14,8 +14,10 @@ type Step = 'form' | 'pin' | 'setup' | 'unavailable';
 
 /** Options of `open()`: a prefilled amount (minor units) and note. */
 export interface SendOpenOptions {
-  amount?: number;
-  note?: string;
+  // `| undefined`: a suggestion's `amount?.value` passes as is, with exactOptionalPropertyTypes too.
+  /** In minor units. */
+  amount?: number | undefined;
+  note?: string | undefined;
 }
 
 /**
