@@ -1,4 +1,4 @@
-import { errors, type JSONWebKeySet, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify } from 'jose';
 import { unauthenticated } from '../http/errors.js';
 import {
   inlinePlatformKeys,
@@ -10,6 +10,8 @@ import {
 /** Asymmetric algorithms only: HS* would let anyone holding the public key sign tokens. */
 export const USER_TOKEN_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
 export const CLOCK_SKEW_S = 60;
+/** The `iss` of the tokens `settle token` signs with a data folder's dev key. */
+export const DEV_PLATFORM_ID = 'settle-dev';
 const MAX_LIFETIME_S = 3600;
 const CACHE_SIZE = 10_000;
 
@@ -92,7 +94,9 @@ export function createUserTokenVerifier({
         currentDate: new Date(now()),
       }));
     } catch (error) {
-      throw unauthenticated(describe(error));
+      throw unauthenticated(
+        error instanceof errors.JWKSNoMatchingKey ? noMatchingKey(token, issuer) : describe(error),
+      );
     }
     const { sub, exp, iat } = payload as { sub: unknown; exp: number; iat: number };
     // JWT says `sub` is a string; platforms with numeric user ids must send "42", not 42.
@@ -122,7 +126,6 @@ function describe(error: unknown): string {
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return `Token algorithm not allowed: use one of ${USER_TOKEN_ALGORITHMS.join(', ')}.`;
   }
-  if (error instanceof errors.JWKSNoMatchingKey) return 'No platform key matches the token.';
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return 'The token signature is invalid.';
   }
@@ -130,4 +133,28 @@ function describe(error: unknown): string {
     return 'The platform keys could not be fetched.';
   }
   return 'The token is malformed or not signed by the platform.';
+}
+
+/**
+ * Which key the token asked for, and where a dev token came from: a `settle token` sent to a
+ * server with the platform's own keys, or made with another data folder's dev key, is the
+ * usual cause. Only the token's own `kid` and `iss` are named.
+ */
+function noMatchingKey(token: string, issuer: string): string {
+  let kid: unknown;
+  let iss: unknown;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+    iss = decodeJwt(token).iss;
+  } catch {
+    // A payload that is not JSON: the header alone says which key.
+  }
+  if (iss === DEV_PLATFORM_ID) {
+    return issuer === DEV_PLATFORM_ID
+      ? "No platform key matches the token: its dev key is not this server's data folder's. Run `settle token` with the --data of `settle serve`."
+      : "No platform key matches the token: `settle token` signs with the dev key, and this server trusts only your platform's keys. Sign user tokens with your own key.";
+  }
+  return typeof kid === 'string' && kid.length <= 100
+    ? `No platform key matches the token's \`kid\` ${JSON.stringify(kid)}.`
+    : 'No platform key matches the token.';
 }

@@ -46,6 +46,33 @@ describe('configuration from the environment', async () => {
     expect((await token({})).stderr).toBe('');
   });
 
+  it('says why a dev token is refused: a server with your own keys, or another data folder', async () => {
+    const refusal = async (env: Record<string, string>, dataDir: string) => {
+      const app = createApp(await optionsFromEnv(db.store, dataDir, env));
+      const token = await mintDevToken(await loadDevSecrets(dir), 'alice');
+      const res = await app.request('/v1/account', {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(401);
+      return ((await res.json()) as { error: { message: string } }).error.message;
+    };
+    // The quickstart's server, and `npx settle token` run beside it.
+    const jwks = JSON.stringify({ keys: [(await platformKeys()).publicJwk] });
+    expect(
+      await refusal({ SETTLE_PLATFORM_ID: 'chat.example', SETTLE_PLATFORM_JWKS: jwks }, dir),
+    ).toBe(
+      "No platform key matches the token: `settle token` signs with the dev key, and this server trusts only your platform's keys. Sign user tokens with your own key.",
+    );
+    const other = mkdtempSync(join(tmpdir(), 'settle-config-other-'));
+    try {
+      expect(await refusal({}, other)).toMatch(
+        /Run `settle token` with the --data of `settle serve`/,
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('in production, refuses to start without configured keys', async () => {
     await expect(optionsFromEnv(db.store, dir, { NODE_ENV: 'production' })).rejects.toThrow(
       /SETTLE_PLATFORM_JWKS/,

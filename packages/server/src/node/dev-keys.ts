@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { DEV_PLATFORM_ID } from '../auth/user-token.js';
 import { generateVaultKey } from '../crypto/vault.js';
 
 /** Secrets of a dev server, generated once in its data folder (mode 0600). */
@@ -28,7 +29,7 @@ export async function loadDevSecrets(dataDir: string): Promise<DevSecrets> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = `dev-${randomBytes(4).toString('hex')}`;
   const secrets: DevSecrets = {
-    platformId: 'settle-dev',
+    platformId: DEV_PLATFORM_ID,
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
     publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
     secretKey: `sk_dev_${randomBytes(24).toString('base64url')}`,
