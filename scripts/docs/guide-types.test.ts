@@ -62,7 +62,12 @@ const GUIDES = {
     declare const userId: string;
     declare const consent: import('@settle/sdk/assistant').ConsentStore;
     declare const currency: string;`,
+  'docs/operations.md': `
+    declare const yourCardNetwork: import('@settle/server').Processor;
+    declare const yourSmsGateway: { send(phone: string, body: string): Promise<void> };`,
 };
+/** The guides whose code runs in Node.js, with its types. */
+const IN_NODE = new Set(['docs/operations.md']);
 
 /** An interface or a bare signature, shown to describe a shape rather than to run. */
 function describesOnly(code: string) {
@@ -141,17 +146,15 @@ describe.each(Object.entries(RESOLUTIONS))(
     it.each(Object.entries(GUIDES))('%s type-checks as written', (guide, declared) => {
       const { ts: code, js } = snippets(guide);
       expect(code).toMatch(/^import /m);
-      expect(
-        typeErrors({ 'reader.d.ts': declared, 'guide.tsx': code }, { ...strict, ...resolution }),
-      ).toEqual([]);
+      const options = { ...strict, ...resolution, ...(IN_NODE.has(guide) && { types: ['node'] }) };
+      expect(typeErrors({ 'reader.d.ts': declared, 'guide.tsx': code }, options)).toEqual([]);
       if (!js) return;
       // JavaScript is checked for names, properties and types; it may assume an element is there.
       expect(
         typeErrors(
           { 'reader.d.ts': declared, 'guide.js': js },
           {
-            ...strict,
-            ...resolution,
+            ...options,
             allowJs: true,
             checkJs: true,
             strictNullChecks: false,
