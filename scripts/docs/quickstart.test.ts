@@ -1,11 +1,15 @@
 // Runs every snippet of docs/quickstart.md as written (only the ports change, to free ones):
 // the key pair, `settle serve` with it, the token endpoint, the SDK script, and the page with
-// the components in Chromium. docs/quickstart.fr.md must hold the same code.
+// the components in Chromium. docs/quickstart.fr.md must hold the same code. The @settle
+// packages are installed as from npm: only the files their tarballs ship.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import {
+  chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -75,9 +79,35 @@ async function waitFor(url: string, what: string, output: () => string) {
   throw new Error(`${what} did not answer on ${url}:\n${output()}`);
 }
 
+/**
+ * `dir/node_modules` as `npm install` of the three packages leaves it: each @settle package
+ * holds only what `npm pack` puts in its tarball, and `settle` is its bin; their
+ * dependencies are the repository's.
+ */
+async function installPacked() {
+  const modules = join(dir, 'node_modules');
+  for (const entry of readdirSync(join(repo, 'node_modules'))) {
+    if (entry === '@settle' || entry === '.bin') continue;
+    symlinkSync(join(repo, 'node_modules', entry), join(modules, entry), 'dir');
+  }
+  for (const name of ['sdk', 'elements', 'server']) {
+    const source = join(repo, 'packages', name);
+    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json'], {
+      cwd: source,
+      env,
+    });
+    const [{ files }] = JSON.parse(stdout) as [{ files: { path: string }[] }];
+    for (const { path } of files) cpSync(join(source, path), join(modules, '@settle', name, path));
+  }
+  mkdirSync(join(modules, '.bin'));
+  symlinkSync('../@settle/server/bin/settle.js', join(modules, '.bin', 'settle'));
+  chmodSync(join(modules, '@settle/server/bin/settle.js'), 0o755);
+}
+
 beforeAll(async () => {
   ports = { settle: await freePort(), chat: await freePort() };
-  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  mkdirSync(join(dir, 'node_modules'));
+  await installPacked();
   for (const block of english) {
     if (!block.file) continue;
     const code = block.code
@@ -87,7 +117,7 @@ beforeAll(async () => {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, code);
   }
-});
+}, 60_000);
 
 afterAll(async () => {
   // `bash start-settle.sh` runs npx, which runs `settle serve`: signal the whole group.
@@ -138,7 +168,7 @@ describe('docs/quickstart.md', { timeout: 60_000 }, () => {
       .sort();
     expect(installed).toEqual(needed);
     for (const name of needed) {
-      expect(existsSync(join(repo, 'node_modules', name, 'package.json'))).toBe(true);
+      expect(existsSync(join(dir, 'node_modules', name, 'package.json'))).toBe(true);
     }
   });
 
