@@ -102,6 +102,16 @@ describe('the HTTP app', () => {
     expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
     const evil = await preflight('https://evil.example');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    // The page itself only sees a network error: the server's log says why, once per origin.
+    await preflight('https://evil.example');
+    await preflight('4000002500000003');
+    const refused = t.logs.filter((line) => line.includes('"event":"origin.refused"'));
+    expect(refused).toHaveLength(1);
+    expect(JSON.parse(refused[0] as string)).toMatchObject({
+      origin: 'https://evil.example',
+      reason: expect.stringContaining('SETTLE_ALLOWED_ORIGINS'),
+    });
+    expect(t.logs.join('\n')).not.toContain(`"origin":"${HOST_ORIGIN}"`);
   });
 
   it('serves the card frame only to allowed origins, with frame-ancestors set', async () => {

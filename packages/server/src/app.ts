@@ -186,12 +186,28 @@ export function createApp(options: SettleOptions): SettleApp {
   });
   app.use(requestId({ headerName: 'Request-Id' }));
   app.use(accessLog({ log }));
+  // A page whose origin is not allowed only sees network errors ("Settle could not be
+  // reached"): say why here, once per origin (at most 100, whatever Origin headers are sent),
+  // for origins a browser sends (scheme://host[:port]), not arbitrary text.
+  const refusedOrigins = new Set<string>();
   app.use(
     '/v1/*',
     cors({
-      // Server-to-server calls send no Origin: nothing to check.
-      origin: (origin) =>
-        origin && isAllowedOrigin(origin, options.allowedOrigins) ? origin : null,
+      origin: (origin) => {
+        // Server-to-server calls send no Origin: nothing to check.
+        if (!origin) return null;
+        if (isAllowedOrigin(origin, options.allowedOrigins)) return origin;
+        const wellFormed = origin.length <= 200 && URL.parse(origin)?.origin === origin;
+        if (wellFormed && !refusedOrigins.has(origin) && refusedOrigins.size < 100) {
+          refusedOrigins.add(origin);
+          log({
+            event: 'origin.refused',
+            origin,
+            reason: 'Not an allowed origin (SETTLE_ALLOWED_ORIGINS): the browser blocks its calls.',
+          });
+        }
+        return null;
+      },
       allowHeaders: [
         'Authorization',
         'Content-Type',
