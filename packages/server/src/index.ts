@@ -1,4 +1,5 @@
 export { createApp, type SettleApp } from './app.js';
+export type { Availability } from './cards/sandbox-cards.js';
 export type { SettleOptions, WebhookTarget } from './config.js';
 export { type Country, type CountryRules, countries } from './countries.js';
 export { type EventType, recordEvent, type SettleEvent } from './events/events.js';
@@ -8,7 +9,14 @@ export {
   type WebhookWorkerOptions,
 } from './events/webhooks.js';
 export { checkLedger, type LedgerReport } from './ledger/check.js';
-export type { CardCheck, CardDetails, Processor } from './processor/processor.js';
+export type {
+  CardCheck,
+  CardDetails,
+  CardOperation,
+  DeclineCode,
+  OperationResult,
+  Processor,
+} from './processor/processor.js';
 export type { RiskOptions } from './risk/rules.js';
 export type { SmsSender } from './sms.js';
 export type { Sql, SqlValue, Store } from './store/store.js';
