@@ -496,8 +496,10 @@ export class SettlePaymentBubble extends SettleElement {
       this.busy = false;
     }
     await this.updateComplete;
-    // The button pressed may be gone: keep the focus in the bubble.
-    if (!this.shadowRoot?.activeElement || this.shadowRoot.activeElement === this.dialog) {
+    // The button pressed may be gone, or the focus left in the PIN dialog just closed (Chromium
+    // does not always give it back): keep it in the bubble, where the user is.
+    const active = this.shadowRoot?.activeElement;
+    if (!active || active === this.dialog || (!this.dialog.open && this.dialog.contains(active))) {
       this.statusLine?.focus();
     }
   }

@@ -1,9 +1,11 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { MoneyRequest, Transfer } from '@settle/sdk';
+import { sendKeys } from '@web/test-runner-commands';
 import '../history/define.js';
 import '../provider/define.js';
 import './define.js';
 import type { SettlePinPrompt } from '../pin-prompt/pin-prompt.component.js';
+import { expectAccessible } from '../testing/a11y.js';
 import {
   enroll,
   focused,
@@ -350,15 +352,166 @@ describe('settle-payment-bubble', () => {
     expect(textOf(inShadow(el, '[part="decline"]'))).to.equal('Refuser');
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    it(`is accessible in the ${theme} theme`, async () => {
+  describe('accessibility', () => {
+    /** Checks a bubble, then takes its page off: a browser opens 6 streams to a server at most. */
+    async function checkedAndGone(el: SettlePaymentBubble, what: string) {
+      await expectAccessible(el, what);
+      el.closest('settle-provider')?.remove();
+    }
+
+    it('is accessible while it loads and when Settle cannot be reached', async () => {
+      // A token that never comes: the bubble stays loading.
+      const provider = await fixture(html`<settle-provider
+        base-url=${await settleUrl()}
+        .getToken=${() => new Promise<string>(() => {})}
+      >
+        <settle-payment-bubble transfer-id="tr_any"></settle-payment-bubble>
+      </settle-provider>`);
+      const loading = provider.querySelector('settle-payment-bubble') as SettlePaymentBubble;
+      await until(() => loading.shadowRoot?.querySelector('[aria-busy="true"]'));
+      await expectAccessible(loading, 'loading');
+
+      const outage = await settleDown();
+      try {
+        const [alice] = await people('alice');
+        const down = await bubble(alice as string, { transfer: 'tr_any' });
+        expect(text(down)).to.contain('could not be reached').and.contain('Try again');
+        await expectAccessible(down, 'unreachable');
+      } finally {
+        outage.restore();
+      }
+      const [bob] = await people('bob');
+      await expectAccessible(await bubble(bob as string, { transfer: 'tr_nope' }), 'not found');
+    });
+
+    it('is accessible in each state of a payment, on both sides', async () => {
       const [alice, bob] = await people('alice', 'bob');
+      const asAlice = await sdkFor(alice as string);
+      // A first large payment to someone new is held for review: pending until the platform says.
+      const amount = eur(25_000);
+      const { authorization } = await asAlice.authorizations.create({
+        pin: PIN,
+        amount,
+        payeeId: bob as string,
+      });
+      const held = await asAlice.transfers.create({
+        recipientId: bob as string,
+        amount,
+        note: 'Rent',
+        authorization,
+      });
+      expect(held).to.include({ status: 'pending', review: true });
+      const pending = await bubble(alice as string, { transfer: held.id });
+      expect(text(pending)).to.contain('Being checked for your security.');
+      await checkedAndGone(pending, 'pending, sender');
+      await checkedAndGone(await bubble(bob as string, { transfer: held.id }), 'pending');
+
+      const paid = await (await sdkFor(bob as string)).transfers.create({
+        recipientId: alice as string,
+        amount: eur(900),
+      });
+      const completed = await bubble(alice as string, { transfer: paid.id });
+      await until(() => status(completed) === 'Completed', 8000, 'completed');
+      expect(text(completed)).to.contain('The money is available now.');
+      await checkedAndGone(completed, 'completed, recipient');
+
+      const erin = uid('erin');
+      await enroll(erin, '4000000000000002');
+      const declined = await (await sdkFor(erin)).transfers.create({
+        recipientId: bob as string,
+        amount: eur(500),
+      });
+      await checkedAndGone(await bubble(erin, { transfer: declined.id }), 'failed, sender');
+      await checkedAndGone(await bubble(bob as string, { transfer: declined.id }), 'failed');
+
+      const unenrolled = await (await sdkFor(bob as string)).transfers.create({
+        recipientId: uid('carol'),
+        amount: eur(300),
+      });
+      const waiting = await bubble(bob as string, { transfer: unenrolled.id });
+      expect(textOf(inShadow(waiting, '[part="cancel"]'))).to.equal('Cancel payment');
+      await expectAccessible(waiting, 'awaiting the recipient, with Cancel');
+      press(waiting, 'cancel');
+      await until(() => status(waiting) === 'Canceled: you were refunded');
+      await expectAccessible(waiting, 'canceled');
+    });
+
+    it('is accessible in each state of a request, alone and in a group, and in French', async () => {
+      const [alice, bob, carol] = await people('alice', 'bob', 'carol');
       const { data } = await (await sdkFor(alice as string)).requests.create({
+        note: 'Cinema',
         payers: [{ userId: bob as string, amount: eur(700) }],
       });
-      const el = await bubble(bob as string, { request: (data[0] as MoneyRequest).id });
-      el.theme = theme;
-      await expect(el).to.be.accessible();
+      const id = (data[0] as MoneyRequest).id;
+      const [asked, asking] = await Promise.all([
+        bubble(bob as string, { request: id }),
+        bubble(alice as string, { request: id }),
+      ]);
+      await expectAccessible(asked, 'open, with Pay and Decline');
+      await expectAccessible(asking, 'open, with Cancel');
+      press(asked, 'pay');
+      await until(() => status(asking) === 'Paid', 8000, 'paid');
+      await expectAccessible(asking, 'paid');
+
+      const made = await (await sdkFor(alice as string)).requests.create({
+        split: { total: eur(3000), among: [bob as string, carol as string], includeSelf: true },
+      });
+      const group = await bubble(alice as string, { group: made.groupId });
+      await (await sdkFor(carol as string)).requests.pay(
+        made.data.find((r) => r.payerId === carol) as MoneyRequest,
+      );
+      await until(() => text(group).includes('1 of 2 paid'), 5000, 'one paid');
+      await expectAccessible(group, 'group');
+      const mine = made.data.find((r) => r.payerId === bob) as MoneyRequest;
+      const french = await bubble(bob as string, { request: mine.id }, 'fr');
+      await until(() => text(french).includes('Demande'));
+      await expectAccessible(french, 'French');
+      press(french, 'decline');
+      await until(() => status(french) === 'Refusé');
+      await expectAccessible(french, 'declined, French');
     });
-  }
+
+    it('confirms a larger payment with the keyboard alone, in an accessible PIN dialog', async () => {
+      const [alice, bob] = await people('alice', 'bob');
+      const { data } = await (await sdkFor(alice as string)).requests.create({
+        payers: [{ userId: bob as string, amount: eur(6000) }],
+      });
+      const el = await bubble(bob as string, { request: (data[0] as MoneyRequest).id });
+      const dialog = inShadow<HTMLDialogElement>(el, 'dialog');
+      inShadow(el, '[part="pay"]').focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => dialog.open, 5000, 'the PIN dialog');
+      const prompt = inShadow<SettlePinPrompt>(el, 'settle-pin-prompt');
+      await prompt.updateComplete;
+      // Named by its heading, the focus on the PIN, whose field says what it confirms.
+      expect(dialog.getAttribute('aria-labelledby')).to.equal('pin-title');
+      expect(textOf(inShadow(el, '#pin-title'))).to.equal('Confirm with your PIN');
+      expect(focused(prompt)).to.equal('input');
+      await expectAccessible(el, 'PIN dialog');
+
+      // Tab goes field, Cancel, Confirm; Escape closes and gives the focus back to Pay.
+      await sendKeys({ press: 'Tab' });
+      expect(focused(prompt)).to.equal('cancel');
+      await sendKeys({ press: 'Tab' });
+      expect(focused(prompt)).to.equal('confirm');
+      await sendKeys({ press: 'Escape' });
+      await until(() => !dialog.open, 2000, 'the dialog to close');
+      expect(focused(el)).to.equal('pay');
+
+      // Enter pays again, Enter in the field confirms: a wrong PIN is said, with the focus kept.
+      await sendKeys({ press: 'Enter' });
+      await until(() => dialog.open, 5000, 'the PIN dialog again');
+      expect(focused(prompt)).to.equal('input');
+      await sendKeys({ type: '111222' });
+      await sendKeys({ press: 'Enter' });
+      await until(() => textOf(inShadow(prompt, '[part="error"]')).includes('not right'));
+      expect(focused(prompt)).to.equal('input');
+      await expectAccessible(el, 'PIN dialog with an error');
+      await sendKeys({ type: PIN });
+      await sendKeys({ press: 'Enter' });
+      await until(() => status(el) === 'Paid' && !dialog.open, 8000, 'paid, the dialog closed');
+      // The Pay button is gone: the focus is on the new state, not left in the closed dialog.
+      await until(() => focused(el) === 'status', 2000, 'the focus on the state');
+    });
+  });
 });

@@ -1,8 +1,11 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../provider/define.js';
 import './define.js';
+import { expectAccessible } from '../testing/a11y.js';
 import {
   enroll,
+  focused,
   inShadow,
   PIN,
   sdkFor,
@@ -81,11 +84,37 @@ describe('settle-pin-prompt', () => {
     expect(textOf(inShadow(el, 'label'))).to.equal('Votre code Settle');
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    it(`is accessible in the ${theme} theme`, async () => {
-      const el = await mount(uid('alice'), 'bob');
-      el.theme = theme;
-      await expect(el).to.be.accessible();
-    });
-  }
+  it('is accessible, and works with the keyboard: ready, refused, in French', async () => {
+    const [alice, bob] = [uid('alice'), uid('bob')];
+    await Promise.all([enroll(alice), enroll(bob)]);
+    const el = await mount(alice, bob);
+    await expectAccessible(el, 'ready');
+    // The field is named, and described by what it confirms and by its error.
+    const input = inShadow<HTMLInputElement>(el, '[part="input"]');
+    expect(input.getAttribute('aria-describedby')).to.equal('summary pin-error');
+
+    // Enter in the field submits; a wrong PIN is said beside it, the focus staying there.
+    el.focus();
+    expect(focused(el)).to.equal('input');
+    await sendKeys({ type: '111222' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => input.getAttribute('aria-invalid') === 'true');
+    expect(textOf(inShadow(el, '#pin-error'))).to.equal('That PIN is not right. Try again.');
+    expect(focused(el)).to.equal('input');
+    await expectAccessible(el, 'refused');
+    // Tab goes on to Cancel, then Confirm.
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)).to.equal('cancel');
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)).to.equal('confirm');
+    const authorized = oneEvent(el, 'settle-authorized');
+    input.focus();
+    await sendKeys({ type: PIN });
+    await sendKeys({ press: 'Enter' });
+    await authorized;
+
+    const french = await mount(alice, bob, 'fr');
+    await until(() => textOf(inShadow(french, 'label')) === 'Votre code Settle');
+    await expectAccessible(french, 'French');
+  });
 });

@@ -4,6 +4,7 @@ import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../provider/define.js';
 import './define.js';
 import type { SettlePinPrompt } from '../pin-prompt/pin-prompt.component.js';
+import { expectAccessible } from '../testing/a11y.js';
 import {
   enroll,
   focused,
@@ -302,14 +303,80 @@ describe('settle-send-money-button', () => {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    it(`is accessible in the ${theme} theme, closed and open`, async () => {
-      const { alice, bob } = await pair();
-      const el = await mount(alice, bob);
-      el.closest('settle-provider')?.setAttribute('theme', theme);
-      await expect(el).to.be.accessible();
-      await el.open();
-      await expect(el).to.be.accessible();
-    });
-  }
+  it('is accessible at each step of its dialog, and the PIN step works with the keyboard', async () => {
+    const { alice, bob } = await pair();
+    const el = await mount(alice, bob);
+    await expectAccessible(el, 'closed');
+    await el.open();
+    await expectAccessible(el, 'the form');
+    await sendKeys({ type: 'abc' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => input(el, 'amount').getAttribute('aria-invalid') === 'true');
+    expect(focused(el)).to.equal('amount');
+    await expectAccessible(el, 'a wrong amount');
+
+    // Above the exemption: the PIN, in the same dialog, the focus on its field.
+    input(el, 'amount').select();
+    await sendKeys({ type: '50' });
+    await sendKeys({ press: 'Enter' });
+    const prompt = await until(() =>
+      el.shadowRoot?.querySelector<SettlePinPrompt>('settle-pin-prompt'),
+    );
+    await prompt.updateComplete;
+    await until(() => focused(prompt) === 'input', 2000, 'the focus on the PIN');
+    await expectAccessible(el, 'the PIN step');
+    // Escape closes the dialog from the PIN step too, and the focus goes back to the button.
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialogOf(el).open);
+    expect(focused(el)).to.equal('button');
+
+    // Enter in the PIN field confirms.
+    await el.open({ amount: 5000 });
+    await sendKeys({ press: 'Enter' });
+    const again = await until(() =>
+      el.shadowRoot?.querySelector<SettlePinPrompt>('settle-pin-prompt'),
+    );
+    await until(() => focused(again) === 'input', 2000, 'the focus on the PIN');
+    const sent = oneEvent(el, 'settle-transfer');
+    await sendKeys({ type: PIN });
+    await sendKeys({ press: 'Enter' });
+    await sent;
+    await until(() => !dialogOf(el).open);
+    expect(focused(el)).to.equal('button');
+  });
+
+  it('is accessible while the account loads, when it cannot, before set-up, and in French', async () => {
+    const provider = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      .getToken=${() => new Promise<string>(() => {})}
+    >
+      <settle-send-money-button recipient-id="bob"></settle-send-money-button>
+    </settle-provider>`);
+    const loading = provider.querySelector('settle-send-money-button') as SettleSendMoneyButton;
+    await loading.updateComplete;
+    expect(inShadow<HTMLButtonElement>(loading, '[part="button"]').disabled).to.equal(true);
+    await expectAccessible(loading, 'loading');
+
+    const failing = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      token-url="/__settle/no-such-route"
+    >
+      <settle-send-money-button recipient-id="bob"></settle-send-money-button>
+    </settle-provider>`);
+    const failed = failing.querySelector('settle-send-money-button') as SettleSendMoneyButton;
+    await until(() => !inShadow<HTMLButtonElement>(failed, '[part="button"]').disabled);
+    await failed.open();
+    await expectAccessible(failed, 'the account not loaded');
+
+    const newbie = await mount(uid('newbie'), uid('bob'));
+    await newbie.open();
+    expect(textOf(dialogOf(newbie))).to.contain('Set up payments once');
+    await expectAccessible(newbie, 'set-up needed');
+
+    const { alice, bob } = await pair();
+    const french = await mount(alice, bob, 'fr');
+    await until(() => textOf(inShadow(french, '[part="button"]')) === 'Envoyer de l’argent');
+    await french.open({ amount: 1250 });
+    await expectAccessible(french, 'French');
+  });
 });

@@ -3,7 +3,9 @@ import { css } from 'lit';
 /**
  * The theme. Every colour is a documented `--settle-*` custom property with a light and a dark
  * default (`light-dark()`), picked by `color-scheme`: the user's preference, unless the element's
- * or the provider's `theme` attribute forces one. Colours meet WCAG AA contrast in both.
+ * or the provider's `theme` attribute forces one. A forced theme is passed on (as the provider
+ * does) to the elements inside, such as the PIN prompt in a dialog. Colours meet WCAG AA contrast
+ * in both.
  */
 export const themeStyles = css`
   :host {
@@ -25,9 +27,11 @@ export const themeStyles = css`
   }
   :host([theme='light']) {
     color-scheme: light;
+    --settle-color-scheme: light;
   }
   :host([theme='dark']) {
     color-scheme: dark;
+    --settle-color-scheme: dark;
   }
   :host([hidden]) {
     display: none;
