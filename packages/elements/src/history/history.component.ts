@@ -145,7 +145,10 @@ export class SettleHistory extends SettleElement {
         this.items = [...this.items, ...next.data.filter((t) => !known.has(t.id))];
       }
       this.status = 'ready';
-      this.announce(msg(str`${this.items.length - first} more payments shown.`));
+      const shown = this.items.length - first;
+      this.announce(
+        shown === 1 ? msg('1 more payment shown.') : msg(str`${shown} more payments shown.`),
+      );
       await this.updateComplete;
       // The focus goes to the first payment just shown.
       this.renderRoot.querySelectorAll<HTMLElement>('.item')[first]?.focus();

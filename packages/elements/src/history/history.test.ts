@@ -1,9 +1,12 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { createSettle, type SettleEvent, type Transfer } from '@settle/sdk';
+import { sendKeys } from '@web/test-runner-commands';
 import '../provider/define.js';
 import './define.js';
+import { expectAccessible } from '../testing/a11y.js';
 import {
   enroll,
+  focused,
   inShadow,
   sdkFor,
   settleDown,
@@ -211,13 +214,61 @@ describe('settle-history', () => {
     void bob;
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    it(`is accessible in the ${theme} theme`, async () => {
-      const { alice, bob, asAlice } = await setup();
-      await asAlice.transfers.create({ recipientId: bob, amount: eur(100) });
-      const el = await mount(alice, { pageSize: 1 });
-      el.theme = theme;
-      await expect(el).to.be.accessible();
-    });
-  }
+  it('is accessible loading, empty, unreachable, in French, and with payments in each state', async () => {
+    const provider = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      .getToken=${() => new Promise<string>(() => {})}
+    >
+      <settle-history></settle-history>
+    </settle-provider>`);
+    const loading = provider.querySelector('settle-history') as SettleHistory;
+    await until(() => loading.shadowRoot?.querySelector('[aria-busy="true"]'));
+    await expectAccessible(loading, 'loading');
+    provider.remove();
+
+    const { alice, bob, asAlice, asBob } = await setup();
+    const empty = await mount(alice, { conversation: 'c_none' });
+    await expectAccessible(empty, 'empty');
+    empty.closest('settle-provider')?.remove();
+    const outage = await settleDown();
+    try {
+      const down = await mount(alice, {});
+      await expectAccessible(down, 'unreachable');
+      down.closest('settle-provider')?.remove();
+    } finally {
+      outage.restore();
+    }
+
+    await asBob.transfers.create({ recipientId: alice, amount: eur(200), note: 'received' });
+    await asAlice.transfers.create({ recipientId: uid('carol'), amount: eur(300), note: 'held' });
+    const erin = uid('erin');
+    await enroll(erin, '4000000000000002');
+    await (await sdkFor(erin)).transfers.create({ recipientId: alice, amount: eur(100) });
+    await asAlice.transfers.create({ recipientId: bob, amount: eur(400), note: 'sent' });
+    const el = await mount(alice, { pageSize: 3 });
+    expect(rows(el).join('\n')).to.contain('Waiting for the recipient');
+    await expectAccessible(el, 'payments, and Show more');
+
+    // The keyboard: Tab goes down the payments to "Show more"; Enter shows the next page, the
+    // focus on its first payment, which Enter picks.
+    inShadow(el, '.item').focus();
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)).to.equal('more');
+    await sendKeys({ press: 'Enter' });
+    await until(() => rows(el).length === 4);
+    const items = el.shadowRoot?.querySelectorAll('.item') ?? [];
+    expect(el.shadowRoot?.activeElement).to.equal(items[3]);
+    await until(() => textOf(inShadow(el, '[role="status"]')) === '1 more payment shown.');
+    const picked = oneEvent(el, 'settle-select');
+    await sendKeys({ press: 'Enter' });
+    expect((await picked).detail.transfer.note).to.equal('received');
+    await expectAccessible(el, 'all payments');
+    el.closest('settle-provider')?.remove();
+
+    const french = await mount(alice, {}, 'fr');
+    await until(() => rows(french).length === 4);
+    await expectAccessible(french, 'French');
+  });
 });

@@ -250,7 +250,11 @@ export class SettlePaymentBubble extends SettleElement {
       else requests[index] = next;
       this.requests = requests;
       if (next.id === this.request?.id) this.request = next;
-      if (shown && shown.status !== next.status) this.announce(this.requestStatus(next));
+      if (shown && shown.status !== next.status) {
+        // In a group, say whose share it is: "Paid" alone would not tell.
+        const said = this.requestStatus(next);
+        this.announce(this.groupId ? msg(str`${this.name(next.payerId)}: ${said}`) : said);
+      }
       this.emit('settle-change', { requests });
     }
   }

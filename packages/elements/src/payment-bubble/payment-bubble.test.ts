@@ -216,6 +216,8 @@ describe('settle-payment-bubble', () => {
     );
     await until(() => text(el).includes('1 of 2 paid'), 5000, 'one paid');
     expect(textOf(inShadow(el, '[part="payers"]'))).to.contain('Bob · €10.00 Paid');
+    // Screen readers hear whose share it was, not a bare "Paid".
+    await until(() => textOf(inShadow(el, '[role="status"]')) === 'Bob: Paid', 2000, 'said');
     // On a narrow phone, where names and amounts wrap, the statuses still form one column.
     el.style.width = '12rem';
     await el.updateComplete;

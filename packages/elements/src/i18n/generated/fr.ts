@@ -12,6 +12,7 @@
       'bubble-title-request': `Demande`,
 's012af4ff663a4fa4': `Plus de suggestions dans cette conversation.`,
 's0230dfb6b6c1e011': `Votre carte a été refusée.`,
+'s0382d73823585617': str`${0} : ${1}`,
 's03af9bb76f71d943': str`Vous avez payé ${0} à ${1}.`,
 's03e2508f01506fd0': `Choisissez un code différent du précédent.`,
 's040c50f1a5683e43': str`Vous avez envoyé ${0} à ${1}.`,
@@ -178,6 +179,7 @@
 'sf47177badf46fcf2': `Ce n’est pas un numéro de mobile : il ne peut pas recevoir de SMS.`,
 'sf867fe845b51b9ca': `Activez les paiements pour le recevoir`,
 'sf90fa1d3e96e4dd0': `Ce code est trop facile à deviner. Évitez les répétitions et les suites.`,
+'sf9b6ece8ed68ba0c': `1 paiement de plus affiché.`,
 'sfba6ce2ae2c6a428': `Choisissez un code`,
 'sfcfb540e8a7b4a0b': `Activer les paiements`,
     };
