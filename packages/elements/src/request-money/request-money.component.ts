@@ -82,6 +82,7 @@ export class SettleRequestMoney extends SettleElement {
   @state() private busy = false;
   @state() private error = '';
   @state() private amountError = '';
+  @state() private peopleError = '';
   @state() private setup = false;
 
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -111,6 +112,7 @@ export class SettleRequestMoney extends SettleElement {
     this.chosen = new Set(this.others);
     this.error = '';
     this.amountError = '';
+    this.peopleError = '';
     this.amountText =
       options.amount !== undefined
         ? amountInputValue(options.amount, this.resolvedCurrency, this.locale)
@@ -184,7 +186,7 @@ export class SettleRequestMoney extends SettleElement {
   }
 
   private renderGroupChoices() {
-    return html`<fieldset part="people">
+    return html`<fieldset part="people" aria-describedby="people-error">
         <legend>${msg('Who pays?')}</legend>
         ${this.others.map(
           (id) => html`<label class="choice">
@@ -196,11 +198,13 @@ export class SettleRequestMoney extends SettleElement {
                 if ((e.target as HTMLInputElement).checked) chosen.add(id);
                 else chosen.delete(id);
                 this.chosen = chosen;
+                this.peopleError = '';
               }}
             />
             ${this.name(id)}
           </label>`,
         )}
+        <p class="error" id="people-error" role="alert">${this.peopleError}</p>
       </fieldset>
       <fieldset part="mode">
         <legend>${msg('How much?')}</legend>
@@ -327,7 +331,10 @@ export class SettleRequestMoney extends SettleElement {
     }
     const payers = this.group ? this.others.filter((id) => this.chosen.has(id)) : this.others;
     if (payers.length === 0) {
-      this.error = msg('Choose at least one person.');
+      // Said on the choice of people, with the focus on its first box.
+      this.peopleError = msg('Choose at least one person.');
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('[part="people"] input')?.focus();
       return;
     }
     const note = this.note.trim();

@@ -1,9 +1,12 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { MoneyRequest } from '@settle/sdk';
+import { sendKeys } from '@web/test-runner-commands';
 import '../provider/define.js';
 import './define.js';
+import { expectAccessible } from '../testing/a11y.js';
 import {
   enroll,
+  focused,
   inShadow,
   sdkFor,
   settleUrl,
@@ -133,15 +136,84 @@ describe('settle-request-money', () => {
     expect(textOf(inShadow(el, '[part="summary"]'))).to.equal('Chaque personne paie 8,50 €.');
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    it(`is accessible in the ${theme} theme`, async () => {
-      const [alice, bob, carol] = await people('alice', 'bob', 'carol');
-      const el = await mount(alice, { participants: [bob, carol] as string[] });
-      el.theme = theme;
-      await expect(el).to.be.accessible();
-      await el.open();
-      await choose(el, 'Split a total evenly');
-      await expect(el).to.be.accessible();
-    });
-  }
+  it('is accessible at each step, and a group request works with the keyboard alone', async () => {
+    const [alice, bob, carol] = await people('alice', 'bob', 'carol');
+    const el = await mount(alice, { participants: [bob, carol] as string[] });
+    await expectAccessible(el, 'closed');
+    inShadow(el, '[part="button"]').focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => inShadow<HTMLDialogElement>(el, 'dialog').open);
+    expect(focused(el)).to.equal('amount');
+    await expectAccessible(el, 'a group, an amount each');
+
+    // Back to who pays: Space unticks both; the radios follow the arrow keys.
+    const checks = [
+      ...(el.shadowRoot?.querySelectorAll<HTMLInputElement>('[part="people"] input') ?? []),
+    ];
+    checks[0]?.focus();
+    await sendKeys({ press: 'Space' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Space' });
+    expect(checks.map((c) => c.checked)).to.deep.equal([false, false]);
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(textOf(inShadow(el, 'label[for="amount"]'))).to.equal('Total (€)');
+    inShadow(el, '[part="amount"]').focus();
+    await sendKeys({ type: '30' });
+    await sendKeys({ press: 'Enter' });
+    // Nobody chosen: said on the choice of people, where the focus goes.
+    await until(() => textOf(inShadow(el, '#people-error')) === 'Choose at least one person.');
+    const group = inShadow(el, '[part="people"]');
+    expect(group.getAttribute('aria-describedby')).to.equal('people-error');
+    expect(el.shadowRoot?.activeElement).to.equal(checks[0]);
+    await expectAccessible(el, 'nobody chosen');
+    await sendKeys({ press: 'Space' });
+    await el.updateComplete;
+    expect(textOf(inShadow(el, '#people-error'))).to.equal('');
+    expect(textOf(inShadow(el, '[part="summary"]'))).to.equal('Each person pays €15.00.');
+    await expectAccessible(el, 'a split total');
+    const made = oneEvent(el, 'settle-request');
+    inShadow(el, '[part="amount"]').focus();
+    await sendKeys({ press: 'Enter' });
+    const { requests } = (await made).detail as Made;
+    expect(requests.map((r) => [r.payerId, r.amount.value])).to.deep.equal([[bob, 1500]]);
+    expect(focused(el)).to.equal('button');
+  });
+
+  it('is accessible with a wrong amount, before set-up, when the account cannot load, in French', async () => {
+    const [alice, bob] = await people('alice', 'bob');
+    const el = await mount(alice, { payer: bob });
+    await el.open();
+    type(el, 'amount', '0');
+    inShadow<HTMLButtonElement>(el, '[part="submit"]').click();
+    await until(() => inShadow(el, '[part="amount"]').getAttribute('aria-invalid') === 'true');
+    await expectAccessible(el, 'a wrong amount');
+
+    const newbie = await mount(uid('newbie'), { payer: bob });
+    await newbie.open();
+    expect(textOf(inShadow(newbie, 'dialog'))).to.contain('Set up payments once');
+    await expectAccessible(newbie, 'set-up needed');
+
+    const provider = await fixture(html`<settle-provider
+      base-url=${await settleUrl()}
+      token-url="/__settle/no-such-route"
+    >
+      <settle-request-money payer-id="bob"></settle-request-money>
+    </settle-provider>`);
+    const failed = provider.querySelector('settle-request-money') as SettleRequestMoney;
+    await until(() => !inShadow<HTMLButtonElement>(failed, '[part="button"]').disabled);
+    await failed.open();
+    expect(textOf(inShadow(failed, '[part="error"]'))).to.equal(
+      'Something went wrong. Please try again.',
+    );
+    await expectAccessible(failed, 'the account not loaded');
+
+    const [carol] = await people('carol');
+    const french = await mount(alice, { participants: [bob, carol] as string[] }, 'fr');
+    await until(() => textOf(inShadow(french, '[part="button"]')) === 'Demander de l’argent');
+    await french.open();
+    await choose(french, 'Partager un total');
+    await expectAccessible(french, 'French');
+  });
 });

@@ -1,12 +1,15 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { createAssistant, moneyProvider, serverConsent } from '@settle/sdk/assistant';
+import { sendKeys } from '@web/test-runner-commands';
 import '../provider/define.js';
 import './define.js';
+import { expectAccessible } from '../testing/a11y.js';
 import {
   enroll,
   focused,
   inShadow,
   sdkFor,
+  settleDown,
   settleUrl,
   textOf,
   tokenUrl,
@@ -176,14 +179,43 @@ describe('settle-suggestions', () => {
     expect(label?.replace(/\s/g, ' ')).to.equal('Ignorer Demander 20,00 €');
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    it(`is accessible in the ${theme} theme`, async () => {
-      const { el, say } = await mount();
-      el.theme = theme;
-      await say('I owe you €15');
-      await until(() => chips(el).length === 1);
-      inShadow<HTMLButtonElement>(el, '[part="more"]').click();
-      await expect(el).to.be.accessible();
-    });
-  }
+  it('is accessible with chips, a menu open, an error and in French, and works with the keyboard', async () => {
+    const { el, say } = await mount();
+    await expectAccessible(el, 'no chips');
+    await say('I owe you €15');
+    await until(() => chips(el).length === 1);
+    await expectAccessible(el, 'a chip');
+
+    // Tab goes through a chip: the suggestion, its other choices, dismiss.
+    inShadow(el, '[part="suggestion"]').focus();
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)).to.equal('more');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(inShadow(el, '[part="more"]').getAttribute('aria-expanded')).to.equal('true');
+    await expectAccessible(el, 'a menu open');
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)).to.equal('dismiss');
+    await sendKeys({ press: 'Tab' });
+    expect(textOf(el.shadowRoot?.activeElement as Element)).to.equal('Not in this conversation');
+
+    // Settle unreachable: the choice is not saved, and that is said.
+    const outage = await settleDown();
+    try {
+      await sendKeys({ press: 'Enter' });
+      await until(() => textOf(inShadow(el, '[part="error"]')) !== '');
+      expect(textOf(inShadow(el, '[part="error"]'))).to.equal(
+        'Your choice could not be saved. Try again.',
+      );
+      await expectAccessible(el, 'an error');
+    } finally {
+      outage.restore();
+    }
+
+    const french = await mount('fr');
+    await french.say('Je te dois 20 €');
+    await until(() => chips(french.el).length === 1);
+    inShadow<HTMLButtonElement>(french.el, '[part="more"]').click();
+    await expectAccessible(french.el, 'French');
+  });
 });
