@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import './define.js';
+import { expectAccessible } from '../testing/a11y.js';
 import type { SettleAmount } from './amount.component.js';
 
 const text = (el: SettleAmount) =>
@@ -25,10 +26,14 @@ describe('settle-amount', () => {
     expect(text(el)).to.equal('$18.75');
   });
 
-  it('is accessible', async () => {
+  it('is accessible, in English and in French, on light and dark pages', async () => {
     const el = await fixture<SettleAmount>(
       html`<settle-amount value="700" currency="GBP" locale="en-GB"></settle-amount>`,
     );
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
+    const french = await fixture(
+      html`<p lang="fr-FR">Total : <settle-amount value="2050" currency="EUR"></settle-amount></p>`,
+    );
+    await expectAccessible(french.querySelector('settle-amount') as SettleAmount);
   });
 });

@@ -294,7 +294,7 @@ export class EnrollmentFlow implements ReactiveController {
       <div class="field">
         <label for="phone">${msg('Mobile number')}</label>
         <div class="phone">
-          ${prefix ? html`<span class="prefix" aria-hidden="true">${prefix}</span>` : nothing}
+          ${prefix ? html`<span class="prefix" id="phone-prefix">${prefix}</span>` : nothing}
           <input
             id="phone"
             name="phone"
@@ -304,7 +304,7 @@ export class EnrollmentFlow implements ReactiveController {
             .value=${this.state.phoneText}
             @input=${this.onPhoneInput}
             aria-invalid=${this.invalid('phone')}
-            aria-describedby="phone-hint phone-error"
+            aria-describedby="${prefix ? 'phone-prefix ' : ''}phone-hint phone-error"
           />
         </div>
         <p class="hint" id="phone-hint">${msg('We send a code to this number by SMS.')}</p>

@@ -3,6 +3,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../provider/define.js';
 import './define.js';
+import { expectAccessible } from '../testing/a11y.js';
 import { inShadow, settleUrl, textOf, tokenUrl, uid, until } from '../testing/server.js';
 import type { SettleEnrollment } from './enrollment.component.js';
 
@@ -24,5 +25,6 @@ describe('settle-enrollment while its steps cannot load', () => {
     );
     expect(textOf(inShadow(el, 'button'))).to.equal('Reload');
     expect(el.shadowRoot?.querySelector('[aria-busy="true"]')).to.equal(null);
+    await expectAccessible(el, 'steps not loaded');
   });
 });
