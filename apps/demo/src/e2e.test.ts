@@ -1,7 +1,8 @@
 // The demo's whole story in real Chromium, against the real servers `npm start` runs: three
 // people set up payments (reading their SMS codes on their phones), chat, take the assistant's
 // suggestion, send, request, pay, decline, split in a group, read their history, and switch
-// to French and dark mode. Elements are found as a person finds them: roles, labels, text.
+// to French and dark mode. Elements are found as a person finds them: roles, labels, text;
+// axe-core checks each screen on the way (WCAG 2.2 A and AA), the card frame included.
 //
 // `npm run screenshots` runs it with SCREENSHOTS=1 to write docs/images/*.png.
 import { mkdirSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../../../scripts/axe.mjs';
 import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
 import { type RunningDemo, startDemo } from './testing/demo-servers.js';
 
@@ -57,6 +59,10 @@ afterAll(async () => {
   await demo?.stop();
 });
 
+/** axe on the whole screen as it is now, the card frame included; the story goes on after. */
+const expectAccessible = async (what: string) =>
+  expect.soft(await axeViolations(page), what).toEqual([]);
+
 /** One person's phone on the demo's screen. */
 const phone = (who: Who) =>
   page.getByRole('region', { name: new RegExp(`^${people[who].name}.s phone$`) });
@@ -103,6 +109,7 @@ async function enroll(who: Who, { screenshot = false, refusedCardFirst = false }
   const person = people[who];
   const it = phone(who);
   await it.getByRole('button', { name: 'Set up payments' }).click();
+  if (screenshot) await expectAccessible('enrollment: profile');
   await it.getByLabel('Legal name').fill(person.legal);
   await it.getByLabel('Mobile number').fill(person.phone);
   await it.getByRole('button', { name: 'Continue' }).click();
@@ -110,6 +117,10 @@ async function enroll(who: Who, { screenshot = false, refusedCardFirst = false }
   // Card numbers go into Settle's card frame, served from the Settle server's origin.
   const card = it.getByTitle('Card details').contentFrame();
   const number = card.getByLabel('Card number');
+  if (screenshot) {
+    await visible(number);
+    await expectAccessible('enrollment: card frame');
+  }
   if (refusedCardFirst) {
     // The sandbox card Settle refuses when it is attached: no "saved", the reason beside the
     // fields, and the focus back on the number, the only field to type again.
@@ -132,6 +143,10 @@ async function enroll(who: Who, { screenshot = false, refusedCardFirst = false }
   }
   await card.getByRole('button', { name: 'Save card' }).click();
 
+  if (screenshot) {
+    await visible(it.getByLabel('PIN', { exact: true }));
+    await expectAccessible('enrollment: PIN');
+  }
   await it.getByLabel('PIN', { exact: true }).fill(PIN);
   await it.getByLabel('Enter the PIN again').fill(PIN);
   await it.getByRole('button', { name: 'Continue' }).click();
@@ -139,12 +154,16 @@ async function enroll(who: Who, { screenshot = false, refusedCardFirst = false }
   // The SMS lands on this person's phone, as a notification.
   const sms = it.getByRole('region', { name: 'Notifications' }).getByRole('status');
   await visible(sms);
-  if (screenshot) await shot('enrollment-sms');
+  if (screenshot) {
+    await shot('enrollment-sms');
+    await expectAccessible('enrollment: SMS code, the SMS arrived');
+  }
   const code = (await sms.textContent())?.match(/\b\d{6}\b/)?.[0];
   expect(code).toBeDefined();
   await it.getByLabel('Code from the SMS').fill(code as string);
   await it.getByRole('button', { name: 'Verify' }).click();
   await visible(it.getByRole('heading', { name: 'Payments are set up' }));
+  if (screenshot) await expectAccessible('enrollment: done');
   await it.getByRole('button', { name: 'Dismiss' }).click();
   await it.getByRole('button', { name: 'Back to the chat' }).click();
   await it.getByRole('button', { name: 'Set up payments' }).waitFor({ state: 'detached' });
@@ -171,6 +190,15 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await visible(phone('chloe').getByRole('tab', { name: 'Friday dinner', selected: true }));
     await visible(phone('chloe').getByRole('list', { name: 'Messages in Friday dinner' }));
     await visible(phone('alice').getByRole('list', { name: 'Messages with Bob' }));
+    await expectAccessible('the three phones');
+    // Tab goes from the conversation's tab to its messages: the keyboard scrolls them, even
+    // when they are text alone, with nothing focusable inside.
+    await phone('alice').getByRole('tab', { name: 'Bob' }).focus();
+    await page.keyboard.press('Tab');
+    const focusedList = await phone('alice')
+      .getByRole('list', { name: 'Messages with Bob' })
+      .evaluate((list) => list === list.ownerDocument.activeElement);
+    expect(focusedList).toBe(true);
   });
 
   it('sets up payments for Alice, her SMS code arriving as a notification on her phone', async () => {
@@ -192,11 +220,13 @@ describe('the demo story', { timeout: 60_000 }, () => {
     // Bob's own assistant reads it the other way round: he is owed.
     await visible(phone('bob').getByRole('button', { name: 'Request €20.00', exact: true }));
     await shot('assistant-chip');
+    await expectAccessible('suggestions, and the question about Weather');
 
     await chip.click();
     const dialog = page.getByRole('dialog', { name: 'Send money to Bob' });
     expect(await dialog.getByLabel(/Amount/).inputValue()).toBe('20.00');
     await dialog.getByLabel('Note (optional)').fill('Resto');
+    await expectAccessible('the send dialog');
     await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     // Settled: the chips go on both phones, Bob's as soon as the transfer reaches him.
@@ -245,6 +275,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     // Above 30 € the payment needs the PIN (strong customer authentication).
     await concert('bob').getByRole('button', { name: 'Pay €45.00' }).click();
     const pin = page.getByRole('dialog', { name: 'Confirm with your PIN' });
+    await expectAccessible('the PIN dialog of a bubble');
     await pin.getByLabel('Your Settle PIN').fill(PIN);
     await pin.getByRole('button', { name: 'Confirm €45.00' }).click();
     for (const who of ['alice', 'bob'] as const) await visible(sees(concert(who), 'Paid'));
@@ -280,6 +311,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     ).toBe(true);
     await dialog.getByLabel(/Total/).fill('60');
     await visible(dialog.getByText('Each person pays €20.00.'));
+    await expectAccessible('the request dialog of a group');
     await dialog.getByLabel('What is it for? (optional)').fill('Resto du vendredi');
     await dialog.getByRole('button', { name: 'Request', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -316,6 +348,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     const flag = desk
       .getByRole('listitem')
       .filter({ hasText: 'Chloé: first large transfer to someone new' });
+    await expectAccessible('the platform admin, a payment in review');
     await flag.getByRole('button', { name: 'Approve' }).click();
     for (const who of ['chloe', 'alice'] as const) {
       await visible(sees(lyon(who), 'Completed'));
@@ -350,6 +383,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     expect(lines[3]).toContain('To Bob');
     expect(lines[3]).toContain('€20.00');
     await shot('history');
+    await expectAccessible('the payment history');
 
     // A payment of the list takes Alice to its bubble in the chat, with the focus on it: a
     // request Bob paid, then her share of the split.
@@ -398,6 +432,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     );
     expect(await style(paid, 'colorScheme')).toBe('dark');
     await shot('french-dark');
+    await expectAccessible('French, dark');
   });
 
   it('titles the screen that unlocks an account after "Secure my account" as such, not as a set-up', async () => {
@@ -411,6 +446,7 @@ describe('the demo story', { timeout: 60_000 }, () => {
     await phone('chloe').getByRole('button', { name: 'Unlock' }).click();
     await visible(phone('chloe').getByRole('heading', { name: 'Unlock payments' }));
     await visible(phone('chloe').getByRole('heading', { name: 'Unlock your account' }));
+    await expectAccessible('unlocking an account');
     expect(await phone('chloe').getByRole('heading', { name: 'Set up payments' }).count()).toBe(0);
     await phone('chloe').getByRole('button', { name: 'Back to the chat' }).click();
   });

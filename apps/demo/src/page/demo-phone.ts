@@ -331,6 +331,7 @@ export class DemoPhone extends LitElement {
     return html`<div class="conversation" role="tabpanel" id="${me}-panel" aria-labelledby="${me}-tab-${conversation.id}">
       <ol
         class="messages"
+        tabindex="0"
         aria-label=${t.messagesIn(this.titleOf(conversation), group)}
         @scroll=${this.onScroll}
       >

@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axeViolations } from '../../../../scripts/axe.mjs';
 import { chromiumLaunchOptions } from '../../../../scripts/chromium.mjs';
 import { detectBrand, last4 } from '../cards/brand.js';
 import { isLuhnValid } from '../cards/luhn.js';
@@ -375,6 +376,31 @@ describe('the card frame in Chromium', () => {
       .locator('html')
       .evaluate((html) => html.ownerDocument.defaultView?.getComputedStyle(html).backgroundColor);
     expect(await background).toBe('rgba(0, 0, 0, 0)');
+  });
+
+  it('passes axe empty and refusing a number, light and dark, in English and French', async () => {
+    const violations = () => axeViolations(page, 'iframe[title="Card"]');
+    await openHost();
+    expect(await violations()).toEqual([]);
+    await fillCard('4000002500000004');
+    await frame().getByRole('button', { name: 'Save card' }).click();
+    await expect.poll(() => frame().getByRole('alert').textContent()).not.toBe('');
+    expect(await violations()).toEqual([]);
+
+    await page.goto(`${origins.host}/narrow-fr`);
+    await expect.poll(async () => ofType(await messages(), 'settle:card-ready')).toHaveLength(1);
+    await page.evaluate(`window.sendToCard({ type: 'settle:card-theme', theme: 'dark' })`);
+    await expect.poll(() => frame().locator('html').getAttribute('data-theme')).toBe('dark');
+    // The frame is transparent over a dark chat; axe cannot see through frames, so the chat's
+    // background is painted in the frame itself.
+    await frame()
+      .locator('html')
+      .evaluate((html) => {
+        html.style.background = '#1c1b1f';
+      });
+    await frame().getByRole('button', { name: 'Enregistrer la carte' }).click();
+    await expect.poll(() => frame().getByRole('alert').textContent()).not.toBe('');
+    expect(await violations()).toEqual([]);
   });
 
   it('refuses to be framed by an origin missing from frame-ancestors', async () => {
