@@ -81,7 +81,7 @@ describe('settle-pin-prompt', () => {
   it('speaks French', async () => {
     const el = await mount(uid('alice'), 'bob', 'fr');
     await until(() => textOf(inShadow(el, '[part="summary"]')) === '50,00 € à Bob');
-    expect(textOf(inShadow(el, 'label'))).to.equal('Votre code Settle');
+    expect(textOf(inShadow(el, 'label'))).to.equal('Votre code secret Settle');
   });
 
   it('is accessible, and works with the keyboard: ready, refused, in French', async () => {
@@ -114,7 +114,7 @@ describe('settle-pin-prompt', () => {
     await authorized;
 
     const french = await mount(alice, bob, 'fr');
-    await until(() => textOf(inShadow(french, 'label')) === 'Votre code Settle');
+    await until(() => textOf(inShadow(french, 'label')) === 'Votre code secret Settle');
     await expectAccessible(french, 'French');
   });
 });
