@@ -60,6 +60,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
+  // Each transaction of a group commit runs in a savepoint, whose undo journal spilled to a
+  // temporary file past 64 kB: about a hundred small writes per transfer. It only rolls back a
+  // failed transaction within its batch (a crash is recovered from the WAL), so it can live in
+  // memory, as can the temporary tables of sorts.
+  db.exec('PRAGMA temp_store = MEMORY');
   // Checkpoints run on a worker (sqlite-checkpointer.ts); the writer checkpoints itself
   // only if the WAL ever reaches 40 MB.
   db.exec('PRAGMA wal_autocheckpoint = 10000');
