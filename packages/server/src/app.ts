@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
@@ -19,6 +18,7 @@ import { revocationCheck, secureRoutes } from './enrollment/secure-routes.js';
 import { createEventHub } from './events/hub.js';
 import { eventRoutes } from './events/routes.js';
 import { requireUser } from './http/auth.js';
+import { limitBody } from './http/body-limit.js';
 import { clientAddress } from './http/client-address.js';
 import { ApiError, type ErrorBody, unavailable } from './http/errors.js';
 import { refuseAmbiguousJson } from './http/json-body.js';
@@ -220,15 +220,7 @@ export function createApp(options: SettleOptions): SettleApp {
       maxAge: 600,
     }),
   );
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HTTPException(413);
-      },
-    }),
-  );
+  app.use('/v1/*', limitBody(MAX_BODY_BYTES));
   app.use('/v1/*', refuseAmbiguousJson);
 
   // 503 once the process drains or when the store does not answer: load balancers then

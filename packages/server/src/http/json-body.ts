@@ -42,13 +42,19 @@ const quote = (key: string) => `\`${maskClientKey(key.slice(0, 64))}\``;
  * @example
  * jsonBodyProblem(new TextEncoder().encode('{"a":1,"a":2}')); // 'Duplicate key `a`.'
  */
-export function jsonBodyProblem(bytes: Uint8Array): string | undefined {
-  let text: string;
+export const jsonBodyProblem = (bytes: Uint8Array) => textProblem(decodeUtf8(bytes));
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
-    return 'The body is not valid UTF-8.';
+    return undefined;
   }
+}
+
+/** `jsonBodyProblem` for the body decoded: undefined if it was not UTF-8. */
+function textProblem(text: string | undefined): string | undefined {
+  if (text === undefined) return 'The body is not valid UTF-8.';
   if (tooDeep(text)) return `The body is nested more than ${MAX_DEPTH} levels deep.`;
   let problem: string | undefined;
   const keys: Set<string>[] = [];
@@ -80,8 +86,12 @@ export function jsonBodyProblem(bytes: Uint8Array): string | undefined {
  */
 export const refuseAmbiguousJson: MiddlewareHandler = async (c, next) => {
   if (c.req.header('content-type')?.includes('json')) {
-    const problem = jsonBodyProblem(new Uint8Array(await c.req.arrayBuffer()));
+    const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
+    const problem = textProblem(text);
     if (problem) throw invalid('parameter_invalid', problem);
+    // The route's validation (`c.req.json()`) parses this text. Hono would otherwise decode
+    // the body again, through a web `Response` made from the cached bytes.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text as string);
   }
   return next();
 };
