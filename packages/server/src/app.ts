@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { riskAdminRoutes } from './admin/risk-routes.js';
@@ -20,6 +19,7 @@ import { eventRoutes } from './events/routes.js';
 import { requireUser } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
 import { clientAddress } from './http/client-address.js';
+import { apiCors } from './http/cors.js';
 import { ApiError, type ErrorBody, unavailable } from './http/errors.js';
 import { refuseAmbiguousJson } from './http/json-body.js';
 import { maskCardNumbers, maskClientKey } from './http/mask.js';
@@ -192,11 +192,9 @@ export function createApp(options: SettleOptions): SettleApp {
   const refusedOrigins = new Set<string>();
   app.use(
     '/v1/*',
-    cors({
-      origin: (origin) => {
-        // Server-to-server calls send no Origin: nothing to check.
-        if (!origin) return null;
-        if (isAllowedOrigin(origin, options.allowedOrigins)) return origin;
+    apiCors({
+      isAllowed: (origin) => {
+        if (isAllowedOrigin(origin, options.allowedOrigins)) return true;
         const wellFormed = origin.length <= 200 && URL.parse(origin)?.origin === origin;
         if (wellFormed && !refusedOrigins.has(origin) && refusedOrigins.size < 100) {
           refusedOrigins.add(origin);
@@ -206,7 +204,7 @@ export function createApp(options: SettleOptions): SettleApp {
             reason: 'Not an allowed origin (SETTLE_ALLOWED_ORIGINS): the browser blocks its calls.',
           });
         }
-        return null;
+        return false;
       },
       allowHeaders: [
         'Authorization',

@@ -72,6 +72,34 @@ describe('browser policies on every route', () => {
     }
   });
 
+  it('lets an allowed page read answers and their Request-Id, errors included', async () => {
+    const token = await mintToken(t.keys, 'alice', { iat: Math.floor(t.clock.now / 1000) });
+    const origin = 'https://chat.example';
+    const answers = [
+      await t.app.request('/v1/account', {
+        headers: { Origin: origin, Authorization: `Bearer ${token}` },
+      }),
+      await t.app.request('/v1/account', { headers: { Origin: origin } }),
+      await t.app.request('/v1/transfers', {
+        method: 'POST',
+        headers: {
+          Origin: origin,
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        },
+        body: '{"amount":1,"amount":2}',
+      }),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([200, 401, 400]);
+    for (const res of answers) {
+      expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(res.headers.get('access-control-expose-headers')).toBe('Request-Id,Retry-After');
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(res.headers.get('vary')).toBe('Origin');
+      expect(res.headers.get('request-id')).toMatch(/^[\w-]+$/);
+    }
+  });
+
   it('frames the card frame only in the origin that asked, if allowed, under a strict CSP', async () => {
     for (const origin of ['https://chat.example', 'http://localhost:5173']) {
       const page = await t.app.request(`/card-frame?origin=${encodeURIComponent(origin)}`);
