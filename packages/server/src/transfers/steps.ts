@@ -15,14 +15,36 @@ export const AWAIT_RECIPIENT_MS = 7 * 24 * 3600 * 1000;
 export const movementId = (transferId: string, kind: 'charge' | 'payout' | 'refund') =>
   `${transferId}:${kind}`;
 
-async function cardOf(services: Services, cardId: string): Promise<CardDetails | undefined> {
-  const row = await services.store.get<{ pan_sealed: string; exp_month: number; exp_year: number }>(
-    'SELECT pan_sealed, exp_month, exp_year FROM cards WHERE id = ?',
-    [cardId],
-  );
-  if (!row) return undefined;
-  const pan = await services.vault.open(row.pan_sealed, cardId);
+type SealedCard = {
+  card_id: string | null;
+  pan_sealed: string | null;
+  exp_month: number;
+  exp_year: number;
+};
+
+async function unseal(services: Services, row: SealedCard | undefined) {
+  if (!row?.card_id || !row.pan_sealed) return undefined;
+  const pan = await services.vault.open(row.pan_sealed, row.card_id);
   return { pan, expMonth: Number(row.exp_month), expYear: Number(row.exp_year) };
+}
+
+const cardOf = async (services: Services, cardId: string): Promise<CardDetails | undefined> =>
+  unseal(
+    services,
+    await services.store.get<SealedCard>(
+      'SELECT id AS card_id, pan_sealed, exp_month, exp_year FROM cards WHERE id = ?',
+      [cardId],
+    ),
+  );
+
+/** The recipient's card and country, in one read: a payout needs both. */
+async function payoutTarget(services: Services, recipientId: string) {
+  const row = await services.store.get<SealedCard & { country: Country | null }>(
+    `SELECT c.id AS card_id, c.pan_sealed, c.exp_month, c.exp_year, a.country
+     FROM accounts a LEFT JOIN cards c ON c.id = a.card_id WHERE a.user_id = ?`,
+    [recipientId],
+  );
+  return { card: await unseal(services, row), country: row?.country ?? null };
 }
 
 /**
@@ -155,9 +177,8 @@ async function call(
   services: Services,
   t: TransferRow,
   kind: 'charge' | 'payout' | 'refund',
-  cardId: string,
+  card: CardDetails | undefined,
 ): Promise<OperationResult> {
-  const card = await cardOf(services, cardId);
   if (!card) return { ok: false, code: 'card_declined' };
   const op = {
     idempotencyKey: movementId(t.id, kind),
@@ -180,7 +201,7 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
   switch (t.step) {
     case 'charge': {
       await fault?.('before-charge');
-      const result = await call(services, t, 'charge', t.sender_card_id);
+      const result = await call(services, t, 'charge', await cardOf(services, t.sender_card_id));
       await fault?.('after-charge');
       return commitStep(services, id, 'charge', async (tx, row, now) => {
         if (!result.ok) {
@@ -192,12 +213,9 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
       });
     }
     case 'payout': {
-      const recipient = await services.store.get<{ card_id: string; country: Country | null }>(
-        'SELECT card_id, country FROM accounts WHERE user_id = ?',
-        [t.recipient_id],
-      );
       await fault?.('before-payout');
-      const result = await call(services, t, 'payout', recipient?.card_id ?? '');
+      const recipient = await payoutTarget(services, t.recipient_id);
+      const result = await call(services, t, 'payout', recipient.card);
       await fault?.('after-payout');
       return commitStep(services, id, 'payout', async (tx, row, now) => {
         if (!result.ok) {
@@ -210,17 +228,13 @@ async function step(services: Services, t: TransferRow): Promise<TransferRow | u
           status: 'completed',
           payout_ref: result.reference,
           completed_at: now,
-          available_at: availableAt(
-            now,
-            result.availability as Availability,
-            recipient?.country ?? null,
-          ),
+          available_at: availableAt(now, result.availability as Availability, recipient.country),
         };
       });
     }
     case 'refund': {
       await fault?.('before-refund');
-      const result = await call(services, t, 'refund', t.sender_card_id);
+      const result = await call(services, t, 'refund', await cardOf(services, t.sender_card_id));
       await fault?.('after-refund');
       if (!result.ok) throw new Error(`refund refused: ${result.code}`);
       return commitStep(services, id, 'refund', async (tx, row, now) => {
