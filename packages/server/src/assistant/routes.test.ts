@@ -131,6 +131,18 @@ describe.each(await storeKinds())('assistant preferences on the %s store', (kind
     expect((await t.call('ivy', 'GET', path)).body).toEqual(before.body);
   });
 
+  it.each(['Application/JSON', 'application/merge-patch+JSON; charset=utf-8'])(
+    'refuses an ambiguous body sent as %s, which the route parses as JSON too',
+    async (contentType) => {
+      const before = await t.call('kim', 'PUT', path, { enabled: true });
+      const twice = '{"enabled":true,"enabled":false}';
+      const res = await t.call('kim', 'PUT', path, twice, contentType);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe('Duplicate key `enabled`.');
+      expect((await t.call('kim', 'GET', path)).body).toEqual(before.body);
+    },
+  );
+
   it('refuses choices for more than 100 providers in all with a 422 and changes nothing', async () => {
     await t.call('jade', 'PUT', path, { providers: manyProviders(100) });
     const before = await t.call('jade', 'GET', path);

@@ -85,7 +85,8 @@ function textProblem(text: string | undefined): string | undefined {
  * (see `jsonBodyProblem`): every bad input is a 400 that changes nothing.
  */
 export const refuseAmbiguousJson: MiddlewareHandler = async (c, next) => {
-  if (c.req.header('content-type')?.includes('json')) {
+  // Media types are case-insensitive, and routes parse `Application/JSON` as JSON too.
+  if (c.req.header('content-type')?.toLowerCase().includes('json')) {
     const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
     const problem = textProblem(text);
     if (problem) throw invalid('parameter_invalid', problem);

@@ -67,7 +67,13 @@ export async function testApp(store: Store, overrides: Partial<SettleOptions> = 
     ...overrides,
   });
 
-  async function call(userId: string | null, method: string, path: string, body?: unknown) {
+  async function call(
+    userId: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ) {
     captureBodySecrets(body);
     const headers: Record<string, string> = {};
     if (userId) {
@@ -75,7 +81,7 @@ export async function testApp(store: Store, overrides: Partial<SettleOptions> = 
       const iat = Math.floor(clock.now / 1000);
       headers.Authorization = `Bearer ${await mintToken(keys, userId, { iat })}`;
     }
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = contentType;
     const res = await app.request(path, {
       method,
       headers,
