@@ -105,12 +105,18 @@ describe('the HTTP app', () => {
     // The page itself only sees a network error: the server's log says why, once per origin.
     await preflight('https://evil.example');
     await preflight('4000002500000003');
+    // Well-formed, yet a card number: masked as in logged paths.
+    await preflight('http://4000-0025-0000-0003.example');
     const refused = t.logs.filter((line) => line.includes('"event":"origin.refused"'));
-    expect(refused).toHaveLength(1);
+    expect(refused).toHaveLength(2);
     expect(JSON.parse(refused[0] as string)).toMatchObject({
       origin: 'https://evil.example',
       reason: expect.stringContaining('SETTLE_ALLOWED_ORIGINS'),
     });
+    expect(JSON.parse(refused[1] as string)).toMatchObject({
+      origin: 'http://[card number].example',
+    });
+    expect(t.logs.join('\n')).not.toMatch(/4000-?0025/);
     expect(t.logs.join('\n')).not.toContain(`"origin":"${HOST_ORIGIN}"`);
   });
 

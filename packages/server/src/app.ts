@@ -200,7 +200,8 @@ export function createApp(options: SettleOptions): SettleApp {
           refusedOrigins.add(origin);
           log({
             event: 'origin.refused',
-            origin,
+            // A host name can hold a card number: masked as unmatched paths are.
+            origin: maskCardNumbers(origin),
             reason: 'Not an allowed origin (SETTLE_ALLOWED_ORIGINS): the browser blocks its calls.',
           });
         }
