@@ -22,6 +22,16 @@ describe('the HTTP app', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('gives each request its own id, never one a client sent, which would be logged as sent', async () => {
+    // A PIN, an SMS code or a card number fits Hono's pattern for a client's id.
+    for (const sent of ['4000002500000003', '914273']) {
+      const res = await t.app.request('/v1/account', { headers: { 'Request-Id': sent } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(t.logs.join('\n')).not.toContain(sent);
+    }
+  });
+
   it('answers unknown routes with the error shape and a request id', async () => {
     const res = await t.app.request('/v1/nope');
     expect(res.status).toBe(404);

@@ -184,7 +184,9 @@ export function createApp(options: SettleOptions): SettleApp {
     await next();
     if (draining) c.res.headers.set('Connection', 'close');
   });
-  app.use(requestId({ headerName: 'Request-Id' }));
+  // Always our own id (limitLength 0 refuses every client's): Hono's would take a client's
+  // Request-Id, which is logged, and a PIN, an SMS code or a card number fits its pattern.
+  app.use(requestId({ headerName: 'Request-Id', limitLength: 0 }));
   app.use(accessLog({ log }));
   // A page whose origin is not allowed only sees network errors ("Settle could not be
   // reached"): say why here, once per origin (at most 100, whatever Origin headers are sent),
