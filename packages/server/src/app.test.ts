@@ -112,7 +112,7 @@ describe('the HTTP app', () => {
     expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
     const evil = await preflight('https://evil.example');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-    // The page itself only sees a network error: the server's log says why, once per origin.
+    // The page itself only sees a network error: the server's log says why, once per origin an hour.
     await preflight('https://evil.example');
     await preflight('4000002500000003');
     // Well-formed, yet a card number: masked as in logged paths.
@@ -128,6 +128,19 @@ describe('the HTTP app', () => {
     });
     expect(t.logs.join('\n')).not.toMatch(/4000-?0025/);
     expect(t.logs.join('\n')).not.toContain(`"origin":"${HOST_ORIGIN}"`);
+  });
+
+  it('logs a refused origin again each hour, so made-up origins cannot silence it for good', async () => {
+    const get = (origin: string) => t.app.request('/v1/account', { headers: { Origin: origin } });
+    const real = 'http://127.0.0.1:3000';
+    const lines = () => t.logs.filter((line) => line.includes(`"origin":"${real}"`));
+    for (let i = 0; i < 100; i++) await get(`https://made-up-${i}.example`);
+    await get(real);
+    expect(lines()).toHaveLength(0);
+    t.clock.now += 3600_000;
+    await get(real);
+    await get(real);
+    expect(lines()).toHaveLength(1);
   });
 
   it('serves the card frame only to allowed origins, with frame-ancestors set', async () => {

@@ -38,6 +38,8 @@ import { runJobsOnce, startJobs } from './transfers/jobs.js';
 import { transferRoutes } from './transfers/routes.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
+/** How often each refused origin may be logged again. */
+const REFUSED_ORIGINS_MS = 3600_000;
 /** PIN checks and changes per user and minute, all routes together (each is a slow hash). */
 export const PIN_ATTEMPTS_PER_MINUTE = 20;
 /**
@@ -189,14 +191,20 @@ export function createApp(options: SettleOptions): SettleApp {
   app.use(requestId({ headerName: 'Request-Id', limitLength: 0 }));
   app.use(accessLog({ log }));
   // A page whose origin is not allowed only sees network errors ("Settle could not be
-  // reached"): say why here, once per origin (at most 100, whatever Origin headers are sent),
-  // for origins a browser sends (scheme://host[:port]), not arbitrary text.
-  const refusedOrigins = new Set<string>();
+  // reached"): say why here, once per origin an hour (at most 100 an hour, whatever Origin
+  // headers are sent, and 100 made-up ones only hold back a real one's line until the hour
+  // ends), for origins a browser sends (scheme://host[:port]), not arbitrary text.
+  let refusedOrigins = new Set<string>();
+  let refusedSince = now();
   app.use(
     '/v1/*',
     apiCors({
       isAllowed: (origin) => {
         if (isAllowedOrigin(origin, options.allowedOrigins)) return true;
+        if (now() - refusedSince >= REFUSED_ORIGINS_MS) {
+          refusedOrigins = new Set();
+          refusedSince = now();
+        }
         const wellFormed = origin.length <= 200 && URL.parse(origin)?.origin === origin;
         if (wellFormed && !refusedOrigins.has(origin) && refusedOrigins.size < 100) {
           refusedOrigins.add(origin);
