@@ -109,6 +109,12 @@ describe('user tokens', () => {
     );
     const sameKid = await platformKeys('ES256', t.keys.kid);
     await expect401(await mintToken(sameKid, 'alice'), /signature/);
+    // A card number put in the kid is not echoed back.
+    const pan = await platformKeys('ES256', 'pan-4000002500000003');
+    await expect401(
+      await mintToken(pan, 'alice'),
+      /^No platform key matches the token's `kid` "pan-\[card number\]"\.$/,
+    );
   });
 
   it('rejects a sub that is not a string, as JWT requires, with a 401 that says so', async () => {

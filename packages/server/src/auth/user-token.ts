@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify } from 'jose';
 import { unauthenticated } from '../http/errors.js';
+import { maskCardNumbers } from '../http/mask.js';
 import {
   inlinePlatformKeys,
   type PlatformKeys,
@@ -138,7 +139,8 @@ function describe(error: unknown): string {
 /**
  * Which key the token asked for, and where a dev token came from: a `settle token` sent to a
  * server with the platform's own keys, or made with another data folder's dev key, is the
- * usual cause. Only the token's own `kid` and `iss` are named.
+ * usual cause. Only the token's own `kid` (card numbers masked, as in any client text quoted
+ * back) and `iss` are named.
  */
 function noMatchingKey(token: string, issuer: string): string {
   let kid: unknown;
@@ -155,6 +157,6 @@ function noMatchingKey(token: string, issuer: string): string {
       : "No platform key matches the token: `settle token` signs with the dev key, and this server trusts only your platform's keys. Sign user tokens with your own key.";
   }
   return typeof kid === 'string' && kid.length <= 100
-    ? `No platform key matches the token's \`kid\` ${JSON.stringify(kid)}.`
+    ? `No platform key matches the token's \`kid\` ${JSON.stringify(maskCardNumbers(kid))}.`
     : 'No platform key matches the token.';
 }
