@@ -143,6 +143,23 @@ describe('the HTTP app', () => {
     expect(lines()).toHaveLength(1);
   });
 
+  it('never logs a card number sent as a refused origin', async () => {
+    for (const origin of [
+      'https://4000002500000003.example',
+      'http://4000-0025-0000-0003.example:8080',
+    ]) {
+      await t.app.request('/v1/account', { headers: { Origin: origin } });
+    }
+    const refused = t.logs.filter((line) => line.includes('"event":"origin.refused"'));
+    expect(refused.map((line) => JSON.parse(line).origin)).toEqual(
+      expect.arrayContaining([
+        'https://[card number].example',
+        'http://[card number].example:8080',
+      ]),
+    );
+    expect(t.logs.join('\n')).not.toMatch(/4000-?0025-?0000-?0003/);
+  });
+
   it('serves the card frame only to allowed origins, with frame-ancestors set', async () => {
     const page = await t.app.request(
       `/card-frame?origin=${encodeURIComponent(HOST_ORIGIN)}&lang=fr`,
