@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { CLOCK_SKEW_S } from '../auth/user-token.js';
@@ -6,6 +7,9 @@ import { errorResponses } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { latestSeq, RECENT_EVENTS, recentStart } from './events.js';
 import { KEEP_ALIVE_MS, streamEvents } from './stream.js';
+
+/** What @hono/node-server passes as `c.env`. */
+type NodeConnection = { incoming: IncomingMessage; outgoing: ServerResponse };
 
 const Seq = z
   .string()
@@ -24,6 +28,12 @@ export const STREAMS_PER_USER = 10;
  * other in a loop.
  */
 export const REPLACED_RETRY_MS = 30_000;
+/**
+ * How long a closed stream's connection may take to deliver its last message before it is cut:
+ * a client that stopped reading while its buffers were full would otherwise hold the
+ * connection for good, its place already given to another, one more each time.
+ */
+export const REPLACED_GRACE_MS = 5_000;
 const REPLACED = `: closed to make room for a newer stream of this user (${STREAMS_PER_USER} at most)\nretry: ${REPLACED_RETRY_MS}\n\n`;
 
 const description = `Server-sent events (\`text/event-stream\`) for the current user: first the events
@@ -114,8 +124,15 @@ export function eventRoutes(
       }
       const res = streamSSE(c, async (stream) => {
         const replaced = new AbortController();
-        const end = (farewell?: string) =>
-          farewell === undefined ? stream.abort() : replaced.abort(farewell);
+        const end = (farewell?: string) => {
+          if (farewell === undefined) return stream.abort();
+          replaced.abort(farewell);
+          // On Node (@hono/node-server), the answer still unsent by then is not coming.
+          const node = c.env as Partial<NodeConnection> | undefined;
+          setTimeout(() => {
+            if (node?.outgoing && !node.outgoing.writableFinished) node.incoming?.socket.destroy();
+          }, REPLACED_GRACE_MS).unref();
+        };
         // Before any await: the place is taken in the same step as it was counted.
         streams.add(end);
         try {

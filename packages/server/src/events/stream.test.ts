@@ -15,7 +15,7 @@ import {
 import { listenHttp, openEvents } from '../testing/sse.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 import { latestSeq, recordEvent } from './events.js';
-import { REPLACED_RETRY_MS, STREAMS_PER_USER } from './routes.js';
+import { REPLACED_GRACE_MS, REPLACED_RETRY_MS, STREAMS_PER_USER } from './routes.js';
 
 const profile = { legalName: 'Alice Martin', country: 'FR', phone: '+33612345678' };
 
@@ -380,6 +380,27 @@ describe.each(await storeKinds())('GET /v1/events on the %s store', (kind) => {
     for (const client of gone) client.socket.destroy();
   });
 
+  it('cuts the connection of a closed stream whose client stopped reading with its buffers full', async () => {
+    // 20 MB of history to replay, more than the socket buffers hold: the server's writes wait.
+    const pad = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 320; i++) await record(['bea'], { i, pad });
+    const token = await mintToken(t.keys, 'bea', { iat: Math.floor(t.clock.now / 1000) });
+    const stuck = await vanishing(http.url, token, { 'Last-Event-ID': '0' });
+    const pages: Messages[] = [];
+    for (let i = 0; i < STREAMS_PER_USER; i++) {
+      pages.push(await connect('bea', { 'Last-Event-ID': '320' }));
+    }
+    // Its place went to the tenth page at once; once the grace period is over, the server has
+    // cut its connection: read now, the answer stops short of the end of its chunked body.
+    await new Promise((resolve) => setTimeout(resolve, 2 * REPLACED_GRACE_MS));
+    stuck.socket.on('error', () => undefined);
+    const closed = once(stuck.socket, 'close');
+    stuck.socket.resume();
+    await closed;
+    expect(stuck.ended()).toBe(false);
+    for (const page of pages) page.close();
+  }, 60_000);
+
   it('asks proxies to pass the stream on as it comes, neither buffered nor compressed', async () => {
     const token = await mintToken(t.keys, 'ines', { iat: Math.floor(t.clock.now / 1000) });
     const controller = new AbortController();
@@ -471,13 +492,17 @@ type Vanishing = Awaited<ReturnType<typeof vanishing>>;
  * until TCP gives up, about 15 minutes later. (This client's kernel still acknowledges, with
  * a window that closes; a vanished one acknowledges nothing, which Node does not show.)
  */
-async function vanishing(url: string, token: string) {
+async function vanishing(url: string, token: string, headers: Record<string, string> = {}) {
   const { hostname, port } = new URL(url);
   const socket = connectTcp(Number(port), hostname);
   await once(socket, 'connect');
   socket.setEncoding('utf8');
   socket.write(
-    `GET /v1/events HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`,
+    `GET /v1/events HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n${Object.entries(
+      headers,
+    )
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('')}\r\n`,
   );
   let text = '';
   socket.on('data', (chunk: string) => {
@@ -489,6 +514,7 @@ async function vanishing(url: string, token: string) {
   const ended = () => text.endsWith('\r\n0\r\n\r\n');
   return {
     socket,
+    ended,
     /** Reads again, up to the end of the chunked answer: the server closed the stream. */
     async readToEnd() {
       socket.resume();
