@@ -36,6 +36,18 @@ describe('user tokens', () => {
     expect(((await res.json()) as { userId: string }).userId).toBe('alice');
   });
 
+  it('reads the scheme in any case, as HTTP clients may send it', async () => {
+    const token = await mintToken(t.keys, 'alice');
+    for (const authorization of [`bearer ${token}`, `BEARER ${token}`, `Bearer  ${token}`]) {
+      const res = await t.app.request('/v1/account', { headers: { Authorization: authorization } });
+      expect(res.status, authorization.slice(0, 8)).toBe(200);
+    }
+    const basic = await t.app.request('/v1/account', {
+      headers: { Authorization: `Basic ${token}` },
+    });
+    expect(basic.status).toBe(401);
+  });
+
   it('accepts EdDSA and RS256 platform keys too', async () => {
     for (const alg of ['EdDSA', 'RS256'] as const) {
       const keys = await platformKeys(alg, `${alg}-key`);

@@ -12,9 +12,12 @@ declare module 'hono' {
   }
 }
 
-/** The bearer credential; tokens travel only in this header, never in cookies. */
+/**
+ * The bearer credential; tokens travel only in this header, never in cookies. The scheme's
+ * name is case-insensitive (RFC 9110 11.1): some HTTP clients send `bearer`.
+ */
 export function bearer(header: string | undefined): string | undefined {
-  const match = header?.match(/^Bearer ([\x21-\x7e]{1,8192})$/);
+  const match = header?.match(/^bearer +([\x21-\x7e]{1,8192})$/i);
   return match?.[1];
 }
 
