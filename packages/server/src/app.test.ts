@@ -35,6 +35,12 @@ describe('the HTTP app', () => {
   it('answers unknown routes with the error shape and a request id', async () => {
     const res = await t.app.request('/v1/nope');
     expect(res.status).toBe(404);
+    // Logged to show what clients ask for, but never a PIN, an SMS code or a card number.
+    for (const sent of ['914273', '4000002500000003', '4000-0025-0000-0003']) {
+      expect((await t.app.request(`/pin/${sent}/x`)).status).toBe(404);
+      expect(t.logs.join('\n')).not.toContain(sent);
+    }
+    expect(t.logs.join('\n')).toContain('"path":"/pin/…/x"');
     expect(res.headers.get('request-id')).toBeTruthy();
     expect(((await res.json()) as { error: object }).error).toMatchObject({
       type: 'not_found_error',

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { maskCardNumbers } from './mask.js';
+import { maskClientKey } from './mask.js';
 
 /**
  * One line per request: method, route, status, duration and request id. Never bodies,
@@ -16,8 +16,9 @@ export const accessLog = ({
     log({
       event: 'request',
       method: c.req.method,
-      // Unmatched paths are logged as sent, to show what clients ask for, minus card numbers.
-      path: c.req.routePath === '/*' ? maskCardNumbers(c.req.path.slice(0, 200)) : c.req.routePath,
+      // Unmatched paths are logged to show what clients ask for, minus any run of digits a
+      // PIN, an SMS code or a card number could be.
+      path: c.req.routePath === '/*' ? maskClientKey(c.req.path.slice(0, 200)) : c.req.routePath,
       status: c.res.status,
       ms: Math.round(performance.now() - start),
       requestId: c.get('requestId'),
