@@ -1,24 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
+import { browserBundle } from './testing/browser-bundle.js';
 import { startServer, type TestServer } from './testing/server.js';
-
-// The core as a browser gets it: bundled for the browser platform, no Node built-ins.
-const bundle = async () =>
-  (
-    await build({
-      entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      write: false,
-    })
-  ).outputFiles[0]?.text ?? '';
 
 // The same calls in a page and in a module worker: read the account, format money.
 const script = `
@@ -36,7 +23,7 @@ let url: string;
 
 beforeAll(async () => {
   server = await startServer();
-  const sdk = await bundle();
+  const sdk = await browserBundle();
   const js = (
     c: { header: (k: string, v: string) => void; body: (b: string) => Response },
     body: string,

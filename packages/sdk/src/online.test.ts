@@ -2,13 +2,12 @@
 // new connections, and a relay in front of the real server drops or silences the stream, as a
 // sleeping laptop or a lost Wi-Fi does.
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
+import { browserBundle } from './testing/browser-bundle.js';
 import { eur, eventually, startServer, type TestServer } from './testing/server.js';
 
 /** What the relay does to the streams open now: pass them on, silence them, or end them. */
@@ -67,16 +66,7 @@ let users = 0;
 
 beforeAll(async () => {
   server = await startServer();
-  const sdk =
-    (
-      await build({
-        entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
-        bundle: true,
-        format: 'esm',
-        platform: 'browser',
-        write: false,
-      })
-    ).outputFiles[0]?.text ?? '';
+  const sdk = await browserBundle();
   const app = new Hono()
     .get('/', (c) => c.html('<!doctype html><script type="module" src="/page.js"></script>'))
     .get('/sdk.js', (c) => c.body(sdk, 200, { 'Content-Type': 'text/javascript' }))

@@ -210,7 +210,7 @@ export function createApp(options: SettleOptions): SettleApp {
           refusedOrigins.add(origin);
           log({
             event: 'origin.refused',
-            // A host name can hold a card number: masked as unmatched paths are.
+            // A host name can hold a card number (only that: ports must stay readable).
             origin: maskCardNumbers(origin),
             reason: 'Not an allowed origin (SETTLE_ALLOWED_ORIGINS): the browser blocks its calls.',
           });
