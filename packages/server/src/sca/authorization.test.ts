@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enroll, nextPhone, type TestApp, testApp } from '../testing/platform.js';
+import { enroll, NO_FUNDS_CARD, nextPhone, type TestApp, testApp } from '../testing/platform.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
@@ -74,15 +74,25 @@ describe.each(await storeKinds())('the PIN and its exemption on the %s store', (
     expect(code(await send(alice, bob, 1))).toBe('authentication_required');
   });
 
-  it('does not spend the exemption on payments that moved no money', async () => {
+  it('counts every payment made under it, declined and canceled ones too (PSD2: initiated)', async () => {
     const alice = await user();
     const [bob, later] = [await user(), `${kind}-later${n}`];
-    // Canceled by the sender: the money went back.
+    // Canceled by the sender: the money went back, but the payment was made without a PIN.
     const waiting = await send(alice, later, 3000);
     expect(waiting.body.status).toBe('awaiting_recipient');
     await t.call(alice, 'POST', `/v1/transfers/${waiting.body.id}/cancel`);
-    for (const value of [3000, 3000, 3000]) expect(code(await send(alice, bob, value))).toBe('ok');
-    expect(code(await send(alice, bob, 1001))).toBe('authentication_required');
+    for (const value of [3000, 3000]) expect(code(await send(alice, bob, value))).toBe('ok');
+    expect(code(await send(alice, bob, 3000))).toBe('authentication_required');
+    expect(code(await send(alice, bob, 1000))).toBe('ok');
+
+    // Declined by the card network: five tries, then the PIN.
+    const broke = `${kind}-broke${++n}`;
+    await enroll(t, broke, { phone: nextPhone(), pin: PIN, card: NO_FUNDS_CARD });
+    for (let i = 0; i < 5; i++) {
+      const declined = await send(broke, bob, 100);
+      expect(declined.body.failureReason).toBe('insufficient_funds');
+    }
+    expect(code(await send(broke, bob, 100))).toBe('authentication_required');
   });
 
   it('keeps an authorization until its expiresAt, to the millisecond, and for one payment', async () => {

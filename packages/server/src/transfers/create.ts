@@ -77,9 +77,12 @@ async function exemptionApplies(
   // Secured since the last PIN: what that PIN allowed may be a thief's to spend. The next
   // payment needs the PIN chosen at the unlock.
   if (Number(sender.tokens_valid_after ?? 0) > Number(sender.last_pin_at ?? 0)) return false;
+  // Every payment made under the exemption counts, whatever became of it: PSD2 (RTS art. 16)
+  // counts payments initiated since the last strong authentication, so declined or canceled
+  // attempts do not buy a session without the PIN more tries.
   const since = await tx.get<{ n: number; total: number | null }>(
     `SELECT COUNT(*) AS n, SUM(amount) AS total FROM transfers
-     WHERE sender_id = ? AND sca = 'exempt' AND created_at >= ? AND status NOT IN ('failed', 'canceled')`,
+     WHERE sender_id = ? AND sca = 'exempt' AND created_at >= ?`,
     [sender.user_id, Number(sender.last_pin_at ?? 0)],
   );
   return (
