@@ -1,6 +1,6 @@
 // The Settle server as `settle serve` runs it (embedded store, durable commits), with the
 // bench's platform key and anti-fraud thresholds set so the load is not refused as fraud.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -8,9 +8,13 @@ import { createApp } from '@settle/server';
 import { openSqliteStore } from '@settle/server/node';
 
 const { jwk, latencyMs } = JSON.parse(process.argv[2]);
-const store = await openSqliteStore(
-  join(mkdtempSync(join(tmpdir(), 'settle-bench-')), 'settle.db'),
-);
+const dir = mkdtempSync(join(tmpdir(), 'settle-bench-'));
+// The bench ends this process with SIGTERM; its database (tens of MB) goes with it.
+process.on('SIGTERM', () => {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
+const store = await openSqliteStore(join(dir, 'settle.db'));
 await store.migrate();
 const app = createApp({
   store,
