@@ -30,13 +30,22 @@ export const PositiveMoney = z
   })
   .openapi('PositiveMoney');
 
-/** One line of text: control characters (line breaks, escapes, bells) have no place in it. */
+/**
+ * One line of text, shown next to the amount in the other party's chat: no control characters
+ * (line breaks, escapes, bells), line or paragraph separators (line breaks too), or bidi
+ * embeddings, overrides and isolates, which can show "0051" as "1500" or reorder what follows
+ * the note. The marks right-to-left text uses (U+200E, U+200F, U+061C) hold no state and stay.
+ * No `u` flag: the pattern goes into the OpenAPI document as it is.
+ */
 export const Note = z
   .string()
   .trim()
   .max(140)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: it lists the characters refused
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'One line of text, without control characters')
+  .regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: it lists the characters refused
+    /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/,
+    'One line of text, without control characters, line separators or bidi controls',
+  )
   .optional();
 
 /** An opaque id the SDK keeps per browser or app install: the new-device rule. */

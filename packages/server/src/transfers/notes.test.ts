@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enroll, nextPhone, type TestApp, testApp } from '../testing/platform.js';
+import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+
+const eur = (value: number) => ({ value, currency: 'EUR' });
+
+/**
+ * A note is one line shown in the other party's chat, next to the amount: no character in it
+ * may break the line or reorder what the bubble shows.
+ */
+describe.each(await storeKinds())('payment notes on the %s store', (kind) => {
+  let db: TestStore;
+  let t: TestApp;
+  const alice = `${kind}-alice`;
+  const bob = `${kind}-bob`;
+
+  beforeAll(async () => {
+    db = await openTestStore(kind);
+    t = await testApp(db.store);
+    for (const id of [alice, bob]) await enroll(t, id, { phone: nextPhone() });
+  });
+  afterAll(() => db.cleanup());
+
+  it('refuses line separators and bidi controls on transfers and requests, creating nothing', async () => {
+    const notes = [
+      'two\u2028lines', // LINE SEPARATOR: a line break to browsers and JavaScript
+      'two\u2029paragraphs', // PARAGRAPH SEPARATOR
+      'Loyer \u202e0051', // RIGHT-TO-LEFT OVERRIDE: shows as "Loyer 1500"
+      'a\u202bb', // RIGHT-TO-LEFT EMBEDDING, never closed: spills into what follows
+      'a\u2067b\u2069', // RIGHT-TO-LEFT ISOLATE
+    ];
+    for (const note of notes) {
+      const sent = await t.pay(alice, '/v1/transfers', {
+        recipientId: bob,
+        amount: eur(100),
+        note,
+      });
+      expect([JSON.stringify(note), sent.status, sent.body.error?.param]).toEqual([
+        JSON.stringify(note),
+        400,
+        'note',
+      ]);
+      const asked = await t.pay(alice, '/v1/requests', {
+        note,
+        payers: [{ userId: bob, amount: eur(100) }],
+      });
+      expect([JSON.stringify(note), asked.status]).toEqual([JSON.stringify(note), 400]);
+    }
+    expect((await t.call(alice, 'GET', '/v1/transfers')).body.data).toEqual([]);
+    expect((await t.call(alice, 'GET', '/v1/requests')).body.data).toEqual([]);
+  });
+
+  it('keeps notes in any script, with the marks right-to-left text uses', async () => {
+    for (const note of ['Dîner 🍝 à Lyon', 'عشاء\u200f 20€', 'ארוחת ערב\u200e (Paris)']) {
+      const sent = await t.pay(alice, '/v1/transfers', {
+        recipientId: bob,
+        amount: eur(100),
+        note,
+      });
+      expect([sent.status, sent.body.note]).toEqual([201, note]);
+    }
+  });
+});
