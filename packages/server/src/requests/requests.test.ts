@@ -58,6 +58,14 @@ describe.each(await storeKinds())('requests on the %s store', (kind) => {
       requestId: request.id,
     });
     expect(wrongAmount.status).toBe(422);
+    // An empty requestId (a client's unset field) is not "no request": the payment would go
+    // through paying nothing, and show `requestId: ""`.
+    const unset = await t.pay(bob, '/v1/transfers', {
+      recipientId: alice,
+      amount: eur(1250),
+      requestId: '',
+    });
+    expect([unset.status, unset.body.error?.param]).toEqual([400, 'requestId']);
     const paid = await t.pay(bob, '/v1/transfers', {
       recipientId: alice,
       amount: eur(1250),

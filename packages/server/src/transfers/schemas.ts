@@ -76,7 +76,7 @@ export const TransferInput = z
     amount: PositiveMoney,
     note: Note.openapi({ example: 'Resto' }),
     conversationId: ConversationId.optional(),
-    requestId: z.string().max(64).optional(),
+    requestId: z.string().min(1).max(64).optional(),
     authorization: z.string().max(2048).optional().openapi({
       description: 'From POST /v1/authorizations; not needed under the low-value exemption',
     }),
