@@ -1331,7 +1331,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description One request per payer */
+                /** @description One request per payer, in the order given */
                 201: {
                     headers: {
                         [name: string]: unknown;

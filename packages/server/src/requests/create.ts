@@ -82,8 +82,11 @@ export async function createRequests(
 
     const now = services.now();
     const groupId = newId('rg');
-    const rows: RequestRow[] = list.map((p) => ({
-      id: newId('rq'),
+    // Ids made in one millisecond sort at random: handed out sorted, they keep the order the
+    // people were given (the first ones carry a split's extra cents), here and in a replay.
+    const ids = list.map(() => newId('rq')).sort();
+    const rows: RequestRow[] = list.map((p, i) => ({
+      id: ids[i] as string,
       group_id: groupId,
       requester_id: userId,
       payer_id: p.userId,
@@ -105,6 +108,6 @@ export async function createRequests(
       await requestChanged(tx, services, r);
     }
     await rememberKey(tx, userId, key, hash, groupId, now);
-    return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+    return rows;
   });
 }

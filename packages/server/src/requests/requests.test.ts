@@ -119,6 +119,32 @@ describe.each(await storeKinds())('requests on the %s store', (kind) => {
     ).toEqual([]);
   });
 
+  it('answers a group in the order its people were given, the extra cents on the first', async () => {
+    const [alice, bob, carol, dan] = [await user(), await user(), await user(), await user()];
+    const among = [dan, bob, carol];
+    // Ids made in one millisecond have no order of their own: try enough groups to see it.
+    for (let round = 0; round < 8; round++) {
+      const key = `order-${round}`;
+      const body = { split: { total: eur(100), among, includeSelf: false } };
+      const made = await t.pay(alice, '/v1/requests', body, key);
+      const shares = made.body.data.map((r: { payerId: string; amount: { value: number } }) => [
+        r.payerId,
+        r.amount.value,
+      ]);
+      expect(shares).toEqual([
+        [dan, 34],
+        [bob, 33],
+        [carol, 33],
+      ]);
+      // The retry answers the same, in the same order.
+      expect((await t.pay(alice, '/v1/requests', body, key)).body).toEqual(made.body);
+      const asked = await t.pay(alice, '/v1/requests', {
+        payers: [carol, dan, bob].map((userId, i) => ({ userId, amount: eur(100 + i) })),
+      });
+      expect(asked.body.data.map((r: { payerId: string }) => r.payerId)).toEqual([carol, dan, bob]);
+    }
+  });
+
   it('lets the payer decline and the requester cancel, and no one else', async () => {
     const [alice, bob, mallory] = [await user(), await user(), await user()];
     const made = await t.pay(alice, '/v1/requests', {

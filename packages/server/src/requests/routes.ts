@@ -66,7 +66,7 @@ export function requestRoutes(app: OpenAPIHono, services: Services) {
         'Either `payers` (an amount per person) or `split` (a total split evenly, with or without yourself). Requires an Idempotency-Key.',
       request: { headers: IdempotencyHeaders, ...jsonBody(RequestInput) },
       responses: {
-        201: jsonResponse(RequestGroupSchema, 'One request per payer'),
+        201: jsonResponse(RequestGroupSchema, 'One request per payer, in the order given'),
         ...errorResponses(400, 401, 403, 409, 413, 415, 422),
       },
     }),
