@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLuhnValid } from './luhn.js';
+import { holdsCardNumber, isLuhnValid } from './luhn.js';
 
 describe('isLuhnValid', () => {
   it('accepts numbers whose checksum is right', () => {
@@ -29,5 +29,30 @@ describe('isLuhnValid', () => {
     expect(isLuhnValid('4000-0025-0000-0003')).toBe(false);
     expect(isLuhnValid('４０００００２５００００００００３')).toBe(false);
     expect(isLuhnValid('')).toBe(false);
+  });
+});
+
+describe('holdsCardNumber', () => {
+  it('finds a card number in text, whole or in groups, with digits typed after it', () => {
+    for (const text of [
+      '4000002500000003',
+      'ma carte 4000 0025 0000 0003 merci',
+      'card:4000-0025-0000-1001',
+      'carte 4000 0025 0000 0003 12 34 123',
+      'Amex 3782 822463 10005',
+    ]) {
+      expect(holdsCardNumber(text), text).toBe(true);
+    }
+  });
+
+  it('leaves other numbers: a wrong checksum, too few digits, one longer unbroken number', () => {
+    for (const text of [
+      'Commande 4000002500000004',
+      'Appelle-moi au 06 12 34 56 78',
+      'Ref 40000025000000031234',
+      '12/34 et 500 €',
+    ]) {
+      expect(holdsCardNumber(text), text).toBe(false);
+    }
   });
 });

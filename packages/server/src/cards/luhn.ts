@@ -25,3 +25,27 @@ export function isLuhnValid(pan: string): boolean {
   }
   return sum % 10 === 0;
 }
+
+/**
+ * Whether free text holds a card number: 12 to 19 digits that pass the Luhn check, written
+ * whole or in groups split by spaces or dashes, even with more digits around it (an expiry or
+ * a CVC typed after it). Groups are taken whole, so a longer unbroken number (an order
+ * reference) is not read as one, and only one in ten shorter ones passes the check by chance.
+ *
+ * @example
+ * holdsCardNumber('carte 4000 0025 0000 0003 12/34'); // true
+ * holdsCardNumber('Commande 4000002500000004'); // false
+ */
+export function holdsCardNumber(text: string): boolean {
+  for (const run of text.match(/\d+(?:[ -]\d+)*/g) ?? []) {
+    const groups = run.split(/[ -]/);
+    for (let first = 0; first < groups.length; first++) {
+      let digits = '';
+      for (let last = first; last < groups.length && digits.length < 19; last++) {
+        digits += groups[last];
+        if (isLuhnValid(digits)) return true;
+      }
+    }
+  }
+  return false;
+}

@@ -50,8 +50,39 @@ describe.each(await storeKinds())('payment notes on the %s store', (kind) => {
     expect((await t.call(alice, 'GET', '/v1/requests')).body.data).toEqual([]);
   });
 
-  it('keeps notes in any script, with the marks right-to-left text uses', async () => {
-    for (const note of ['Dîner 🍝 à Lyon', 'عشاء\u200f 20€', 'ארוחת ערב\u200e (Paris)']) {
+  it('refuses a card number in a note, which every event and webhook of the payment would carry', async () => {
+    for (const note of [
+      'ma carte 4000 0025 0000 0003 merci',
+      'card:4000-0025-0000-1001',
+      '5200828282828210',
+      'carte 4000 0025 0000 0003 12 34 123',
+    ]) {
+      const sent = await t.pay(alice, '/v1/transfers', {
+        recipientId: bob,
+        amount: eur(100),
+        note,
+      });
+      expect([note, sent.status, sent.body.error?.param]).toEqual([note, 400, 'note']);
+      expect(JSON.stringify(sent.body)).not.toMatch(/0003|1001|8210/);
+      const asked = await t.pay(alice, '/v1/requests', {
+        note,
+        payers: [{ userId: bob, amount: eur(100) }],
+      });
+      expect([note, asked.status]).toEqual([note, 400]);
+    }
+    const events = await t.call(alice, 'GET', '/v1/transfers');
+    expect(events.body.data).toEqual([]);
+  });
+
+  it('keeps notes in any script, with the marks right-to-left text uses, and other numbers', async () => {
+    for (const note of [
+      'Dîner 🍝 à Lyon',
+      'عشاء\u200f 20€',
+      'ארוחת ערב\u200e (Paris)',
+      // Long numbers that fail the card checksum: an order, a phone number.
+      'Commande 4000002500000004',
+      'Appelle-moi au 06 12 34 56 78',
+    ]) {
       const sent = await t.pay(alice, '/v1/transfers', {
         recipientId: bob,
         amount: eur(100),

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isUserId } from '../auth/user-token.js';
+import { holdsCardNumber } from '../cards/luhn.js';
 import { ConversationId } from '../conversations/conversation-id.js';
 import { MoneySchema } from '../http/schemas.js';
 
@@ -46,6 +47,8 @@ export const Note = z
     /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/,
     'One line of text, without control characters, line separators or bidi controls',
   )
+  // Every event and webhook of the payment carries its note: none may carry a card number.
+  .refine((note) => !holdsCardNumber(note), 'A note cannot hold a card number')
   .optional();
 
 /** An opaque id the SDK keeps per browser or app install: the new-device rule. */
