@@ -5,8 +5,8 @@ import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js'
 const eur = (value: number) => ({ value, currency: 'EUR' });
 
 /**
- * A note is one line shown in the other party's chat, next to the amount: no character in it
- * may break the line or reorder what the bubble shows.
+ * A note is one line shown in the other party's chat and carried by every event and webhook of
+ * its payment: nothing in it may break the line or be a card number.
  */
 describe.each(await storeKinds())('payment notes on the %s store', (kind) => {
   let db: TestStore;
@@ -16,18 +16,16 @@ describe.each(await storeKinds())('payment notes on the %s store', (kind) => {
 
   beforeAll(async () => {
     db = await openTestStore(kind);
-    t = await testApp(db.store);
+    // Many small payments without the PIN: the notes are under test, not the exemption.
+    t = await testApp(db.store, { scaExemption: { countSinceLastPin: 100 } });
     for (const id of [alice, bob]) await enroll(t, id, { phone: nextPhone() });
   });
   afterAll(() => db.cleanup());
 
-  it('refuses line separators and bidi controls on transfers and requests, creating nothing', async () => {
+  it('refuses line separators on transfers and requests, creating nothing', async () => {
     const notes = [
       'two\u2028lines', // LINE SEPARATOR: a line break to browsers and JavaScript
       'two\u2029paragraphs', // PARAGRAPH SEPARATOR
-      'Loyer \u202e0051', // RIGHT-TO-LEFT OVERRIDE: shows as "Loyer 1500"
-      'a\u202bb', // RIGHT-TO-LEFT EMBEDDING, never closed: spills into what follows
-      'a\u2067b\u2069', // RIGHT-TO-LEFT ISOLATE
     ];
     for (const note of notes) {
       const sent = await t.pay(alice, '/v1/transfers', {
@@ -74,11 +72,13 @@ describe.each(await storeKinds())('payment notes on the %s store', (kind) => {
     expect(events.body.data).toEqual([]);
   });
 
-  it('keeps notes in any script, with the marks right-to-left text uses, and other numbers', async () => {
+  it('keeps notes in any script, with their bidi marks and controls, and other numbers', async () => {
     for (const note of [
       'Dîner 🍝 à Lyon',
       'عشاء\u200f 20€',
       'ארוחת ערב\u200e (Paris)',
+      // Shown isolated by the elements (<bdi>): it cannot reorder what follows the note.
+      'dinner \u202e',
       // Long numbers that fail the card checksum: an order, a phone number.
       'Commande 4000002500000004',
       'Appelle-moi au 06 12 34 56 78',

@@ -32,11 +32,10 @@ export const PositiveMoney = z
   .openapi('PositiveMoney');
 
 /**
- * One line of text, shown next to the amount in the other party's chat: no control characters
- * (line breaks, escapes, bells), line or paragraph separators (line breaks too), or bidi
- * embeddings, overrides and isolates, which can show "0051" as "1500" or reorder what follows
- * the note. The marks right-to-left text uses (U+200E, U+200F, U+061C) hold no state and stay.
- * No `u` flag: the pattern goes into the OpenAPI document as it is.
+ * One line of text: no control characters (line breaks, escapes, bells), nor the line and
+ * paragraph separators (U+2028, U+2029), which browsers and chat apps also break lines at.
+ * Bidi controls stay: the elements show a note isolated (`<bdi>`), so it cannot reorder what
+ * follows it. No `u` flag: the pattern goes into the OpenAPI document as it is.
  */
 export const Note = z
   .string()
@@ -44,8 +43,8 @@ export const Note = z
   .max(140)
   .regex(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: it lists the characters refused
-    /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/,
-    'One line of text, without control characters, line separators or bidi controls',
+    /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/,
+    'One line of text, without control characters or line separators',
   )
   // Every event and webhook of the payment carries its note: none may carry a card number.
   .refine((note) => !holdsCardNumber(note), 'A note cannot hold a card number')
