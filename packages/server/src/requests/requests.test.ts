@@ -117,6 +117,10 @@ describe.each(await storeKinds())('requests on the %s store', (kind) => {
     expect(
       (await t.call(outsider, 'GET', `/v1/requests?groupId=${withSelf.body.groupId}`)).body.data,
     ).toEqual([]);
+    // An empty groupId (a client's unset field) is no filter at all: it would show all of
+    // Carol's requests as this group.
+    const unset = await t.call(carol, 'GET', '/v1/requests?groupId=');
+    expect([unset.status, unset.body.error?.param]).toEqual([400, 'groupId']);
   });
 
   it('answers a group in the order its people were given, the extra cents on the first', async () => {

@@ -55,5 +55,5 @@ export const RequestGroupSchema = z
 
 export const RequestListQuery = z.object({
   conversationId: ConversationId.optional(),
-  groupId: z.string().max(64).optional(),
+  groupId: z.string().min(1).max(64).optional(),
 });
