@@ -49,6 +49,9 @@ describe('holdsCardNumber', () => {
     for (const text of [
       'Commande 4000002500000004',
       'Appelle-moi au 06 12 34 56 78',
+      // 12 digits passing the check: a phone number and an hour, not a card.
+      'Rappelle au 06 12 34 56 78 18h',
+      '+33 6 12 34 56 78 19h',
       'Ref 40000025000000031234',
       '12/34 et 500 €',
     ]) {

@@ -27,23 +27,26 @@ export function isLuhnValid(pan: string): boolean {
 }
 
 /**
- * Whether free text holds a card number: 12 to 19 digits that pass the Luhn check, written
- * whole or in groups split by spaces or dashes, even with more digits around it (an expiry or
- * a CVC typed after it). Groups are taken whole, so a longer unbroken number (an order
- * reference) is not read as one, and only one in ten shorter ones passes the check by chance.
+ * Whether free text holds a card number: 13 to 19 digits starting as the card networks' do (2
+ * to 6) that pass the Luhn check, written whole or in groups split by spaces or dashes, even
+ * with more digits around it (an expiry or a CVC typed after it). Groups are taken whole, so a
+ * longer unbroken number (an order reference) is not read as one; phone numbers (0…, +…) are
+ * never one, and other numbers rarely pass all three tests.
  *
  * @example
  * holdsCardNumber('carte 4000 0025 0000 0003 12/34'); // true
  * holdsCardNumber('Commande 4000002500000004'); // false
  */
 export function holdsCardNumber(text: string): boolean {
-  for (const run of text.match(/\d+(?:[ -]\d+)*/g) ?? []) {
+  for (const run of text.match(/\+?\d+(?:[ -]\d+)*/g) ?? []) {
     const groups = run.split(/[ -]/);
-    for (let first = 0; first < groups.length; first++) {
+    // '+33 6 12…' is a phone number: nothing starts at its country code.
+    for (let first = run.startsWith('+') ? 1 : 0; first < groups.length; first++) {
       let digits = '';
+      if (!/^[2-6]/.test(groups[first] as string)) continue;
       for (let last = first; last < groups.length && digits.length < 19; last++) {
         digits += groups[last];
-        if (isLuhnValid(digits)) return true;
+        if (digits.length >= 13 && isLuhnValid(digits)) return true;
       }
     }
   }
