@@ -128,10 +128,14 @@ export function eventRoutes(
           if (farewell === undefined) return stream.abort();
           replaced.abort(farewell);
           // On Node (@hono/node-server), the answer still unsent by then is not coming.
-          const node = c.env as Partial<NodeConnection> | undefined;
-          setTimeout(() => {
-            if (node?.outgoing && !node.outgoing.writableFinished) node.incoming?.socket.destroy();
+          const { incoming, outgoing } = (c.env ?? {}) as Partial<NodeConnection>;
+          if (!incoming || !outgoing || outgoing.closed) return;
+          const cut = setTimeout(() => {
+            if (!outgoing.writableFinished) incoming.socket.destroy();
           }, REPLACED_GRACE_MS).unref();
+          // The timer holds the request, its answer and their socket: under churn, 5 s of
+          // closed connections would stay in memory, one per eviction.
+          outgoing.once('close', () => clearTimeout(cut));
         };
         // Before any await: the place is taken in the same step as it was counted.
         streams.add(end);
