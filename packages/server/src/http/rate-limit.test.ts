@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from './errors.js';
-import { rateLimit } from './rate-limit.js';
+import { MAX_BUCKETS, rateLimit } from './rate-limit.js';
 
 describe('rateLimit', () => {
   const app = (clock: { now: number }, key: () => string | undefined = () => 'alice') => {
@@ -44,6 +44,34 @@ describe('rateLimit', () => {
     // An NTP correction sets the server's clock an hour back.
     clock.now -= 3600_000;
     expect((await hono.request('/')).status).toBe(200);
+    expect((await hono.request('/')).status).toBe(200);
+  });
+
+  it('keeps at most MAX_BUCKETS buckets, forgetting the least recently used first', async () => {
+    const clock = { now: 1_000_000 };
+    let key = 'first';
+    const hono = app(clock, () => key);
+    const drain = async (k: string) => {
+      key = k;
+      for (let i = 0; i < 3; i++) expect((await hono.request('/')).status).toBe(200);
+      expect((await hono.request('/')).status).toBe(429);
+    };
+    await drain('first');
+    await drain('insistent');
+    // As many other addresses within the same instant (none refills): each takes a bucket.
+    for (let i = 0; i < MAX_BUCKETS; i++) {
+      key = `other-${i}`;
+      expect((await hono.request('/')).status).toBe(200);
+      // Refused now and then, it stays among the most recent, and so stays limited.
+      if (i % 1000 === 0) {
+        key = 'insistent';
+        expect((await hono.request('/')).status).toBe(429);
+      }
+    }
+    key = 'insistent';
+    expect((await hono.request('/')).status).toBe(429);
+    // The least recently used was forgotten, not kept along with every other.
+    key = 'first';
     expect((await hono.request('/')).status).toBe(200);
   });
 

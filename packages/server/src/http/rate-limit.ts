@@ -12,7 +12,13 @@ export interface RateLimitOptions {
   message: string;
 }
 
-const SWEEP_AT = 10_000;
+/**
+ * Buckets kept at most, the least recently used going first: a bucket per address (or user)
+ * would otherwise pile up as fast as new ones arrive. Only one who sends from more addresses
+ * than this gets a bucket forgotten, and a per-address limit does not hold such a sender back
+ * anyway.
+ */
+export const MAX_BUCKETS = 10_000;
 
 /**
  * A token bucket per key, in this process's memory: `perMinute` requests at once, refilled
@@ -39,12 +45,19 @@ export const rateLimit = ({
     const t = now();
     const bucket = buckets.get(id);
     const tokens = bucket ? level(bucket, t) : perMinute;
-    if (tokens < 1) throw rateLimited(code, message, ((1 - tokens) * 60) / perMinute);
-    if (!bucket && buckets.size >= SWEEP_AT) {
-      // Full buckets carry no memory worth keeping.
-      for (const [k, b] of buckets) if (level(b, t) >= perMinute) buckets.delete(k);
+    // Moved to the end, refused or not: the map runs from least to most recently used.
+    buckets.delete(id);
+    if (tokens < 1) {
+      if (bucket) buckets.set(id, bucket);
+      throw rateLimited(code, message, ((1 - tokens) * 60) / perMinute);
     }
     buckets.set(id, { tokens: tokens - 1, at: t });
+    // From the least recently used: full buckets carry nothing worth keeping; beyond
+    // MAX_BUCKETS the oldest goes. Each look removes one, or ends the loop.
+    for (const [k, b] of buckets) {
+      if (buckets.size <= MAX_BUCKETS && level(b, t) < perMinute) break;
+      buckets.delete(k);
+    }
     await next();
   };
 };
