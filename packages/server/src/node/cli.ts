@@ -10,6 +10,7 @@ import { readDevOutbox } from '../sms.js';
 import { answerClientError } from './client-error.js';
 import { openStore, optionsFromEnv } from './config.js';
 import { loadDevSecrets, mintDevToken } from './dev-keys.js';
+import { shutDown } from './shutdown.js';
 
 const usage = `Usage: settle <command> [options]
 
@@ -58,21 +59,8 @@ async function main(argv: string[]) {
         console.log(JSON.stringify({ event: 'listening', url, store: store.dialect }));
       });
       server.on('clientError', answerClientError);
-      const stop = () => {
-        // No new connections; live event streams end (their clients resume elsewhere), and
-        // each connection closes once its request is answered.
-        app.drain();
-        server.close(
-          () =>
-            void Promise.all([webhooks.stop(), jobs.stop()])
-              .then(() => store.close())
-              .then(() => process.exit(0)),
-        );
-        // Only a request still running after 30 s is cut.
-        setTimeout(
-          () => 'closeAllConnections' in server && server.closeAllConnections(),
-          30_000,
-        ).unref();
+      const stop = async () => {
+        process.exit(await shutDown({ server, app, jobs, webhooks, store, log: options.log }));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

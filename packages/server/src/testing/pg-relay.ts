@@ -42,8 +42,15 @@ export async function pgRelay() {
     link.stranded ||= stranded;
   }
 
-  const server = createServer((client) => {
-    const upstream = dial(Number(target.port || 5432), target.hostname);
+  // Half-open sockets: a FIN is relayed (or held) like the bytes before it, not answered by
+  // the relay's own kernel, so a client closing a connection across the cut waits, as it
+  // would for a host that is gone.
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = dial({
+      port: Number(target.port || 5432),
+      host: target.hostname,
+      allowHalfOpen: true,
+    });
     const link: Link = { client, upstream, held: cut ? [] : undefined, stranded: false, steps: 0 };
     links.add(link);
     accepted++;
@@ -59,7 +66,8 @@ export async function pgRelay() {
         }
       });
       from.on('error', () => undefined);
-      // A close is a FIN: it travels (or waits) like the bytes before it.
+      // A FIN (or a reset, passed on as one) travels or waits like the bytes before it.
+      from.on('end', () => send(link, to, null));
       from.on('close', () => {
         send(link, to, null);
         if (client.destroyed && upstream.destroyed) links.delete(link);
