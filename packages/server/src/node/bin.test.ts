@@ -31,6 +31,8 @@ it('says where it looked for PostgreSQL when it cannot reach it', async () => {
   });
   await expect(migrate).rejects.toMatchObject({
     code: 1,
-    stderr: expect.stringMatching(/^settle: The database is unavailable .*127\.0\.0\.1:1\n$/),
+    stderr: expect.stringMatching(
+      /^settle: Cannot reach PostgreSQL at 127\.0\.0\.1:1 \(database settle\): .*127\.0\.0\.1:1\n$/,
+    ),
   });
 });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { parse } from 'pg-connection-string';
 import { applyMigrations, createMigrationsTable } from '../store/migrations.js';
 import { type Sql, type SqlValue, type Store, StoreUnavailableError } from '../store/store.js';
 import { pgListener } from './pg-listener.js';
@@ -79,8 +80,9 @@ const NETWORK = new Set([
 // (55P03), idle_in_transaction_session_timeout (25P03).
 const UNAVAILABLE = /^(08...|57P0[123]|53300|57014|55P03|25P03)$/;
 // What pg and its pool throw, without a code, when a connection ends or cannot be had.
+// ('timeout expired': a pg.Client's connectionTimeoutMillis.)
 const DRIVER =
-  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|timeout expired)/;
 // What pg throws when a statement's answer did not come within query_timeout.
 const QUERY_TIMEOUT = 'Query read timeout';
 
@@ -95,6 +97,12 @@ export function classifyPgError(error: unknown): unknown {
     return new StoreUnavailableError('connection', { cause: error });
   }
   return error;
+}
+
+/** Where a connection string leads, for messages: host, port and database, never the password. */
+export function pgTarget(connectionString: string): string {
+  const { host, port, database } = parse(connectionString);
+  return `${host || 'localhost'}:${port || 5432}${database ? ` (database ${database})` : ''}`;
 }
 
 /** Whether the server of `error`'s connection may be gone: ask that connection nothing more. */
@@ -159,26 +167,47 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new Error(`Invalid schema name: ${schema}`);
   }
-  if (schema) {
-    const admin = new pg.Client({ connectionString: options.connectionString });
-    await admin.connect();
-    try {
-      // IF NOT EXISTS does not hold when two processes start at once on a new schema (one
-      // fails on pg_namespace's unique index): one at a time.
-      await admin.query('BEGIN');
-      await admin.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['settle:schema']);
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await admin.query('COMMIT');
-    } finally {
-      await admin.end();
-    }
-  }
   const statementTimeoutMs = Math.trunc(
     options.statementTimeoutMs ?? PG_TIMEOUTS.statementTimeoutMs,
   );
   const queryTimeoutMs = Math.trunc(
     options.queryTimeoutMs ?? statementTimeoutMs + PG_TIMEOUTS.queryTimeoutMarginMs,
   );
+  const connectionTimeoutMillis = options.connectionTimeoutMs ?? PG_TIMEOUTS.connectionTimeoutMs;
+  /**
+   * At start-up, a server that cannot be reached is named (never with the password), rather
+   * than left to hang or to fail as a request would.
+   */
+  const unreachable = (error: unknown) => {
+    const classified = classifyPgError(error);
+    if (!(classified instanceof StoreUnavailableError)) return classified;
+    const cause = classified.cause ?? error;
+    return new Error(`Cannot reach PostgreSQL at ${pgTarget(options.connectionString)}`, { cause });
+  };
+  if (schema) {
+    // Bounded as the pool's connections are: the first contact at start-up.
+    const admin = new pg.Client({
+      connectionString: options.connectionString,
+      connectionTimeoutMillis,
+      query_timeout: queryTimeoutMs,
+      keepAlive: true,
+    });
+    admin.on('error', () => undefined);
+    try {
+      await admin.connect();
+      // IF NOT EXISTS does not hold when two processes start at once on a new schema (one
+      // fails on pg_namespace's unique index): one at a time.
+      await admin.query('BEGIN');
+      await admin.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['settle:schema']);
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await admin.query('COMMIT');
+    } catch (error) {
+      throw unreachable(error);
+    } finally {
+      // Not awaited: closing a connection to a host that is gone waits for TCP to give up.
+      admin.end().catch(() => undefined);
+    }
+  }
   // The session's bounds, by SET rather than startup parameters, which session poolers
   // (PgBouncer) refuse.
   const bounds = [
@@ -190,7 +219,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     types,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? PG_TIMEOUTS.connectionTimeoutMs,
+    connectionTimeoutMillis,
     // An idle connection whose peer vanished (no RST) is found out by TCP in the end; one
     // waiting for an answer, by query_timeout.
     keepAlive: true,
@@ -227,7 +256,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       // An error here makes the pool close the connection rather than keep it.
       let broken: unknown;
       try {
-        await query(client, 'BEGIN', [], timeoutMs);
+        // A live server answers BEGIN at once, even for a transaction that is not bounded.
+        await query(client, 'BEGIN', [], timeoutMs || queryTimeoutMs);
         const result = await fn(executor(client, listener.channel, timeoutMs));
         await query(client, 'COMMIT', [], timeoutMs);
         return result;
@@ -258,7 +288,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     listen: listener.listen,
     transaction,
     async migrate() {
-      return transaction(async (tx) => {
+      const migrated = transaction(async (tx) => {
         // Migrations may take long (an index on a big table) and wait for each other: no
         // bound here. `settle migrate` is a release step, not a request.
         await tx.run('SET LOCAL statement_timeout = 0');
@@ -268,6 +298,10 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         await tx.run(createMigrationsTable);
         return applyMigrations(tx);
       }, 0);
+      // Migrations run at start-up: the first contact with the server.
+      return migrated.catch((error: unknown) => {
+        throw unreachable(error);
+      });
     },
     async close() {
       await listener.close();

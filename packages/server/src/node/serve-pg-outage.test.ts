@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +106,59 @@ describe.skipIf(kinds.length === 0)('settle serve when PostgreSQL stops answerin
       close();
     }
   }, 60_000);
+
+  /** Runs `settle serve` that cannot start: its exit code, stderr and how long it took. */
+  async function failedStart(databaseUrl: string) {
+    const startAt = performance.now();
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data', dataDir], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: databaseUrl,
+        SETTLE_PG_SCHEMA: schema,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    try {
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      return { code, stderr, ms: performance.now() - startAt };
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+
+  it('fails to start within 5 s when PostgreSQL does not answer, naming the host, not the password', async () => {
+    const relay = await pgRelay();
+    try {
+      relay.blackhole();
+      const url = new URL(relay.url);
+      url.password = 'hunter2-secret';
+      const { code, stderr, ms } = await failedStart(url.toString());
+      expect(code).toBe(1);
+      expect(ms).toBeLessThan(5_000 + 3_000);
+      expect(stderr).toContain(`Cannot reach PostgreSQL at 127.0.0.1:${url.port} (database `);
+      expect(stderr).not.toContain('hunter2-secret');
+    } finally {
+      relay.close();
+    }
+  }, 30_000);
+
+  it('fails to start when the first query of the migrations is not answered (20 s)', async () => {
+    const relay = await pgRelay();
+    try {
+      // The pool's new connection sets its bounds, then BEGINs the migrations: no answer.
+      relay.blackholeAfter('SET statement_timeout', 'BEGIN');
+      const { code, stderr, ms } = await failedStart(relay.url);
+      expect(code).toBe(1);
+      expect(ms).toBeLessThan(20_000 + 3_000);
+      expect(stderr).toContain('Cannot reach PostgreSQL at 127.0.0.1:');
+      expect(stderr).toContain('Query read timeout');
+    } finally {
+      relay.close();
+    }
+  }, 40_000);
 });
