@@ -41,6 +41,8 @@ export const PG_TIMEOUTS = {
   idleInTransactionMs: 60_000,
   /** Added to statement_timeout: a live server answers within it, even to cancel. */
   queryTimeoutMarginMs: 5_000,
+  /** Idle this long, a connection is probed by TCP keepalive (10 probes, 1 s apart). */
+  keepAliveIdleMs: 10_000,
 };
 
 // BIGINT (oid 20) columns hold ms timestamps and minor units, all below 2^53.
@@ -109,32 +111,10 @@ export function pgTarget(connectionString: string): string {
 const unanswered = (error: unknown) =>
   error instanceof StoreUnavailableError && error.reason === 'no_answer';
 
-/**
- * Runs a statement, waiting at most `timeoutMs` (0: no bound) for its answer. pg then fails
- * the query; the connection stays busy with it, and the pool closes it when it is released
- * with that error (pool.query does so itself).
- */
-async function query(
-  client: pg.Pool | pg.PoolClient,
-  text: string,
-  params: SqlValue[],
-  timeoutMs: number,
-) {
-  try {
-    // query_timeout per statement (pg reads it from the config object) rather than for the
-    // pool: migrations are not bounded.
-    return await client.query({ text, values: params, query_timeout: timeoutMs } as pg.QueryConfig);
-  } catch (error) {
-    throw classifyPgError(error);
-  }
-}
+/** Runs a statement on a connection. */
+type Query = (text: string, params: SqlValue[]) => Promise<pg.QueryResult>;
 
-function executor(
-  client: pg.Pool | pg.PoolClient,
-  channel: (name: string) => string,
-  timeoutMs: number,
-): Sql {
-  const run = (text: string, params: SqlValue[]) => query(client, text, params, timeoutMs);
+function executor(run: Query, channel: (name: string) => string): Sql {
   return {
     async all<T>(sql: string, params: SqlValue[] = []) {
       return (await run(toPg(sql), params)).rows as T[];
@@ -220,9 +200,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     max: options.max ?? 10,
     types,
     connectionTimeoutMillis,
-    // An idle connection whose peer vanished (no RST) is found out by TCP in the end; one
+    // An idle connection whose peer vanished (no RST) is found out by TCP (Node probes every
+    // second, 10 times, after this delay): ~20 s, not the system's default of 2 h. One
     // waiting for an answer, by query_timeout.
     keepAlive: true,
+    keepAliveInitialDelayMillis: PG_TIMEOUTS.keepAliveIdleMs,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     // Before the pool hands a new connection out.
     onConnect: async (client) => {
@@ -236,8 +218,64 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   // a transaction's statements) but the listener onConnect adds; their next query fails, and
   // the pool drops them.
   pool.on('error', () => undefined);
+
+  // When a connection goes unanswered, the server it leads to may be gone (a network cut, a
+  // failover that left the old host unreachable), and so may those idle since: each would
+  // hold the request that draws it for queryTimeoutMs, one after another. They are closed
+  // when drawn instead, and another connection is drawn (a new one if none is left).
+  let silentAt = 0;
+  const idleSince = new WeakMap<pg.PoolClient, number>();
+  pool.on('release', (_error, client) => idleSince.set(client, performance.now()));
+  /** `error` as the store throws it, noting a connection that went unanswered. */
+  const noted = (error: unknown) => {
+    const classified = classifyPgError(error);
+    if (unanswered(classified)) silentAt = performance.now();
+    return classified;
+  };
+  async function acquire(): Promise<pg.PoolClient> {
+    for (;;) {
+      const client = await pool.connect().catch((error) => {
+        throw noted(error);
+      });
+      if ((idleSince.get(client) ?? Number.POSITIVE_INFINITY) > silentAt) return client;
+      // Not asked: its slot is free at once (its socket closes in the background).
+      client.release(new Error('Idle since a connection went unanswered'));
+    }
+  }
+
+  /**
+   * Runs a statement, waiting at most `timeoutMs` (0: no bound) for its answer. pg then fails
+   * the query; the connection stays busy with it, and the pool closes it when it is released
+   * with that error.
+   */
+  async function query(client: pg.PoolClient, text: string, params: SqlValue[], timeoutMs: number) {
+    try {
+      // query_timeout per statement (pg reads it from the config object) rather than for the
+      // pool: migrations are not bounded.
+      return await client.query({
+        text,
+        values: params,
+        query_timeout: timeoutMs,
+      } as pg.QueryConfig);
+    } catch (error) {
+      throw noted(error);
+    }
+  }
+
   const listener = pgListener(options.connectionString, schema, options.listenerHeartbeatMs);
-  const direct = executor(pool, listener.channel, queryTimeoutMs);
+  // One connection per statement; one that failed is closed rather than kept (as pool.query).
+  const direct = executor(async (text, params) => {
+    const client = await acquire();
+    let broken: Error | undefined;
+    try {
+      return await query(client, text, params, queryTimeoutMs);
+    } catch (error) {
+      broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }, listener.channel);
 
   /**
    * A COMMIT left unanswered may have committed or not: the caller gets StoreUnavailableError
@@ -250,15 +288,15 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     timeoutMs = queryTimeoutMs,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const client = await pool.connect().catch((error) => {
-        throw classifyPgError(error);
-      });
+      const client = await acquire();
       // An error here makes the pool close the connection rather than keep it.
       let broken: unknown;
       try {
         // A live server answers BEGIN at once, even for a transaction that is not bounded.
         await query(client, 'BEGIN', [], timeoutMs || queryTimeoutMs);
-        const result = await fn(executor(client, listener.channel, timeoutMs));
+        const result = await fn(
+          executor((text, params) => query(client, text, params, timeoutMs), listener.channel),
+        );
         await query(client, 'COMMIT', [], timeoutMs);
         return result;
       } catch (error) {
