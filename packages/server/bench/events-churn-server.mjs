@@ -1,6 +1,6 @@
 // The Settle server as `settle serve` runs it (embedded store), for events-churn.mjs: it answers
 // 'memory' with its memory use after a full garbage collection (started with --expose-gc).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
@@ -9,9 +9,13 @@ import { createApp } from '@settle/server';
 import { openSqliteStore } from '@settle/server/node';
 
 const { jwk } = JSON.parse(process.argv[2]);
-const store = await openSqliteStore(
-  join(mkdtempSync(join(tmpdir(), 'settle-bench-')), 'settle.db'),
-);
+const dir = mkdtempSync(join(tmpdir(), 'settle-bench-'));
+// The bench ends this process with SIGTERM; its database goes with it.
+process.on('SIGTERM', () => {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
+const store = await openSqliteStore(join(dir, 'settle.db'));
 await store.migrate();
 const app = createApp({
   store,
