@@ -7,6 +7,7 @@ const error = <T>(
   status: number,
   code: string,
   retryAfter: string,
+  param?: string,
 ) =>
   new Kind(
     status,
@@ -14,6 +15,7 @@ const error = <T>(
       type: status === 429 ? 'rate_limit_error' : 'api_error',
       code,
       message: 'from the server',
+      ...(param ? { param } : {}),
     } as never,
     new Headers({ 'Retry-After': retryAfter }),
   );
@@ -22,6 +24,15 @@ describe('errorText', () => {
   it('tells a person blocked from trying cards for a day to come back tomorrow', () => {
     const text = errorText(error(RateLimitError, 429, 'too_many_card_attempts', '86400'));
     expect(text).to.equal('Too many cards tried today. Try again tomorrow.');
+  });
+
+  it('says what a note may hold when the server refused it, in the page language', () => {
+    expect(errorText(error(InvalidRequestError, 400, 'parameter_invalid', '0', 'note'))).to.equal(
+      'Keep the note to one line, without a card number.',
+    );
+    expect(errorText(error(InvalidRequestError, 400, 'parameter_invalid', '0', 'amount'))).to.equal(
+      'from the server',
+    );
   });
 
   it('tells a person trying to pay themselves just that, not that someone cannot be paid', () => {

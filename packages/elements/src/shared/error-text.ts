@@ -9,6 +9,11 @@ export function errorText(error: unknown): string {
   if (!(error instanceof SettleApiError)) return msg('Something went wrong. Please try again.');
   const known = codeText(error.code);
   if (known) return known;
+  // The field's rules, not the server's English: a note that broke one (a line break or a
+  // card number pasted in) is what a person can fix.
+  if (error.status === 400 && error.param === 'note') {
+    return msg('Keep the note to one line, without a card number.');
+  }
   if (error instanceof RateLimitError) return msg('Too many attempts. Wait a moment.');
   return error.status >= 500
     ? msg('Something went wrong on our side. Please try again.')

@@ -57,6 +57,7 @@
 's3c6de3f257e0c912': `Demander`,
 's3cc424b95ce0400c': `Activez les paiements une fois avant d’envoyer de l’argent.`,
 's3d4aefe2d1b5f170': str`À : ${0}`,
+'s3d586ba0def9acfa': `Écrivez la note sur une seule ligne, sans numéro de carte.`,
 's3e006a806d3b4691': `Paiement`,
 's3fde4b970533fd8b': `Qui paie ?`,
 's40d90a2117025b32': `Code reçu par SMS`,
