@@ -28,18 +28,20 @@ export function isLuhnValid(pan: string): boolean {
 
 /**
  * Whether free text holds a card number: 13 to 19 digits starting as the card networks' do (2
- * to 6) that pass the Luhn check, written whole or in groups split by spaces or dashes, even
- * with more digits around it (an expiry or a CVC typed after it). Groups are taken whole, so a
- * longer unbroken number (an order reference) is not read as one; phone numbers (0…, +…) are
- * never one, and other numbers rarely pass all three tests.
+ * to 6) that pass the Luhn check, written whole or in groups split by spaces (of any kind, one
+ * or more) or a dash, even with more digits around it (an expiry or a CVC typed after it).
+ * Groups are taken whole, so a longer unbroken number (an order reference) is not read as one;
+ * phone numbers (0…, +…) are never one, and other numbers rarely pass all three tests.
  *
  * @example
  * holdsCardNumber('carte 4000 0025 0000 0003 12/34'); // true
  * holdsCardNumber('Commande 4000002500000004'); // false
  */
 export function holdsCardNumber(text: string): boolean {
-  for (const run of text.match(/\+?\d+(?:[ -]\d+)*/g) ?? []) {
-    const groups = run.split(/[ -]/);
+  // Between groups: spaces, no-break ones included (pasted from a page, or the French
+  // typographic thin space), or one dash. ' - ' still parts two numbers (phones listed).
+  for (const run of text.match(/\+?\d+(?:(?:\s+|-)\d+)*/g) ?? []) {
+    const groups = run.split(/\s+|-/);
     // '+33 6 12…' is a phone number: nothing starts at its country code.
     for (let first = run.startsWith('+') ? 1 : 0; first < groups.length; first++) {
       let digits = '';
