@@ -220,6 +220,43 @@ describe.skipIf(kinds.length === 0)('the pool after a failover to another host',
   });
 });
 
+describe.skipIf(kinds.length === 0)('settle migrate when PostgreSQL stops answering', () => {
+  it('gives up on the ROLLBACK of a failed migration once unanswered, rather than hang', async () => {
+    const schema = newSchema();
+    const direct = new pg.Client({ connectionString: pgUrl });
+    await direct.connect();
+    // A migrations table of another shape: the migrations fail at once, then roll back.
+    await direct.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.settle_migrations (x INT)`);
+    const relay = await pgRelay();
+    const store = await openPgStore({
+      connectionString: relay.url,
+      schema,
+      statementTimeoutMs: 500,
+      queryTimeoutMs: 1000,
+    });
+    try {
+      // The ROLLBACK reaches PostgreSQL; its answer does not.
+      relay.blackholeAfter('SELECT version FROM settle_migrations', 'ROLLBACK');
+      const started = performance.now();
+      const outcome = await Promise.race([
+        store.migrate().then(
+          () => 'migrated',
+          (error: Error) => error.message,
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000)),
+      ]);
+      // The migration's own error, not the ROLLBACK's, once the ROLLBACK's bound is past.
+      expect(outcome).toMatch(/column "version" does not exist/);
+      expect(performance.now() - started).toBeLessThan(3_000);
+    } finally {
+      relay.close();
+      await store.close();
+      await direct.query(`DROP SCHEMA ${schema} CASCADE`);
+      await direct.end();
+    }
+  }, 15_000);
+});
+
 describe.skipIf(kinds.length === 0)('LISTEN when PostgreSQL stops answering', () => {
   const schema = newSchema();
   let direct: Store;

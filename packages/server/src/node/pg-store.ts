@@ -302,9 +302,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       } catch (error) {
         // A connection that did not answer would not answer the ROLLBACK either; PostgreSQL
         // rolls back when the connection closes, or ends the idle transaction after a minute.
+        // Bounded even for migrations: a live server answers it at once, and one that stops
+        // answering then would hold `settle migrate` forever.
         broken = unanswered(error)
           ? error
-          : await query(client, 'ROLLBACK', [], timeoutMs).then(
+          : await query(client, 'ROLLBACK', [], timeoutMs || queryTimeoutMs).then(
               () => undefined,
               (rollbackError: unknown) => rollbackError,
             );
