@@ -40,6 +40,8 @@ describe('holdsCardNumber', () => {
       'card:4000-0025-0000-1001',
       'carte 4000 0025 0000 0003 12 34 123',
       'Amex 3782 822463 10005',
+      'Diners 3056 930902 5904',
+      'Visa 19: 4000 0025 0000 0000 003',
       // Pasted from a page or typed on a French keyboard: (narrow) no-break spaces, two spaces.
       'carte 4000\u00a00025\u00a00000\u00a00003',
       'carte 4000\u202f0025\u202f0000\u202f0003',
@@ -56,6 +58,8 @@ describe('holdsCardNumber', () => {
       // 12 digits passing the check: a phone number and an hour, not a card.
       'Rappelle au 06 12 34 56 78 18h',
       '+33 6 12 34 56 78 19h',
+      // Two phone numbers one after another: 14 digits from '43' pass the checksum.
+      'Léa 07 69 43 29 08 07 15 31 05 04',
       // Two phone numbers listed: ' - ' parts them, as a comma would.
       '06 12 34 56 78 - 07 98 76 54 32',
       'Ref 40000025000000031234',

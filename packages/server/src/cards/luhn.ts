@@ -31,7 +31,8 @@ export function isLuhnValid(pan: string): boolean {
  * to 6) that pass the Luhn check, written whole or in groups split by spaces (of any kind, one
  * or more) or a dash, even with more digits around it (an expiry or a CVC typed after it).
  * Groups are taken whole, so a longer unbroken number (an order reference) is not read as one;
- * phone numbers (0…, +…) are never one, and other numbers rarely pass all three tests.
+ * phone numbers (0…, +…, digits in pairs) are never one, and other numbers rarely pass all
+ * three tests.
  *
  * @example
  * holdsCardNumber('carte 4000 0025 0000 0003 12/34'); // true
@@ -47,6 +48,9 @@ export function holdsCardNumber(text: string): boolean {
       let digits = '';
       if (!/^[2-6]/.test(groups[first] as string)) continue;
       for (let last = first; last < groups.length && digits.length < 19; last++) {
+        // Card numbers are written in groups of 3 to 6 (4-4-4-4, Amex 4-6-5, 19 digits ending
+        // in 3), never in pairs as French phone numbers are ('06 12 34 56 78 07 98…').
+        if (last > first && (groups[last] as string).length < 3) break;
         digits += groups[last];
         if (digits.length >= 13 && isLuhnValid(digits)) return true;
       }
