@@ -16,7 +16,7 @@ export interface Serving {
   jobs: { stop(): Promise<void> };
   webhooks: { stop(): Promise<void> };
   store: Pick<Store, 'close'>;
-  log?: (line: Record<string, unknown>) => void;
+  log?: ((line: Record<string, unknown>) => void) | undefined;
 }
 
 /**
