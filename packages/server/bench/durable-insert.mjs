@@ -1,20 +1,13 @@
 // The floor under any durable transfer: the bare Hono endpoint plus one row written through
 // Settle's SQLite store (group commit, synced before the answer). What a transfer costs
 // above this is its own work, not durability.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { openSqliteStore } from '@settle/server/node';
 import { Hono } from 'hono';
+import { benchDir } from './temp-dir.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'settle-bench-'));
-// The bench ends this process with SIGTERM; its database goes with it.
-process.on('SIGTERM', () => {
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-});
-const store = await openSqliteStore(join(dir, 'f.db'));
+const store = await openSqliteStore(join(benchDir(), 'f.db'));
 await store.run('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
 const app = new Hono();
 app.post('/echo', async (c) => {

@@ -27,6 +27,7 @@ import { accessLog } from './http/middleware.js';
 import { findNul } from './http/nul.js';
 import { requirePlatform } from './http/platform.js';
 import { rateLimit } from './http/rate-limit.js';
+import { refusedOriginLog } from './http/refused-origins.js';
 import { sandboxProcessor } from './processor/sandbox.js';
 import { requestRoutes } from './requests/routes.js';
 import { defaultRisk } from './risk/rules.js';
@@ -38,8 +39,6 @@ import { runJobsOnce, startJobs } from './transfers/jobs.js';
 import { transferRoutes } from './transfers/routes.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
-/** How often each refused origin may be logged again. */
-const REFUSED_ORIGINS_MS = 3600_000;
 /** PIN checks and changes per user and minute, all routes together (each is a slow hash). */
 export const PIN_ATTEMPTS_PER_MINUTE = 20;
 /**
@@ -190,31 +189,13 @@ export function createApp(options: SettleOptions): SettleApp {
   // Request-Id, which is logged, and a PIN, an SMS code or a card number fits its pattern.
   app.use(requestId({ headerName: 'Request-Id', limitLength: 0 }));
   app.use(accessLog({ log }));
-  // A page whose origin is not allowed only sees network errors ("Settle could not be
-  // reached"): say why here, once per origin an hour (at most 100 an hour, whatever Origin
-  // headers are sent, and 100 made-up ones only hold back a real one's line until the hour
-  // ends), for origins a browser sends (scheme://host[:port]), not arbitrary text.
-  let refusedOrigins = new Set<string>();
-  let refusedSince = now();
+  const logRefused = refusedOriginLog(log, now);
   app.use(
     '/v1/*',
     apiCors({
       isAllowed: (origin) => {
         if (isAllowedOrigin(origin, options.allowedOrigins)) return true;
-        if (now() - refusedSince >= REFUSED_ORIGINS_MS) {
-          refusedOrigins = new Set();
-          refusedSince = now();
-        }
-        const wellFormed = origin.length <= 200 && URL.parse(origin)?.origin === origin;
-        if (wellFormed && !refusedOrigins.has(origin) && refusedOrigins.size < 100) {
-          refusedOrigins.add(origin);
-          log({
-            event: 'origin.refused',
-            // A host name can hold a card number (only that: ports must stay readable).
-            origin: maskCardNumbers(origin),
-            reason: 'Not an allowed origin (SETTLE_ALLOWED_ORIGINS): the browser blocks its calls.',
-          });
-        }
+        logRefused(origin);
         return false;
       },
       allowHeaders: [

@@ -45,8 +45,8 @@ export function holdsCardNumber(text: string): boolean {
     const groups = run.split(/\s+|-/);
     // '+33 6 12…' is a phone number: nothing starts at its country code.
     for (let first = run.startsWith('+') ? 1 : 0; first < groups.length; first++) {
-      let digits = '';
       if (!/^[2-6]/.test(groups[first] as string)) continue;
+      let digits = '';
       for (let last = first; last < groups.length && digits.length < 19; last++) {
         // Card numbers are written in groups of 3 to 6 (4-4-4-4, Amex 4-6-5, 19 digits ending
         // in 3), never in pairs as French phone numbers are ('06 12 34 56 78 07 98…').
