@@ -111,7 +111,7 @@ export function enrollmentRoutes(app: OpenAPIHono, services: Services) {
       request: jsonBody(CardAttachInput),
       responses: {
         ...accountResponse,
-        ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
+        ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429),
       },
     }),
     async (c) => {

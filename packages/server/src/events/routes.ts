@@ -91,7 +91,7 @@ export function eventRoutes(
           description: 'An endless stream of events',
           content: { 'text/event-stream': { schema: z.string() } },
         },
-        ...errorResponses(400, 401, 503),
+        ...errorResponses(400, 401),
       },
     }),
     async (c) => {

@@ -1,6 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxProcessor } from '../processor/sandbox.js';
+import { type Store, StoreUnavailableError } from '../store/store.js';
 import {
   enroll,
   enrollUntilCode,
@@ -31,6 +32,21 @@ type OperationDoc = {
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
 const year = new Date().getFullYear() + 3;
+
+/** `store` until `gate.down`; then every statement fails as PostgreSQL's do while it is down. */
+function gated(store: Store, gate: { down: boolean }): Store {
+  const statements = new Set(['all', 'get', 'run', 'lock', 'notify', 'transaction']);
+  return new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        gate.down && statements.has(key as string)
+          ? Promise.reject(new StoreUnavailableError('connection lost'))
+          : value.apply(target, args);
+    },
+  });
+}
 
 /** Matches a concrete path (query left off) to its documented operation, as `GET /v1/x/{id}`. */
 function operationOf(doc: Doc, method: string, url: string) {
@@ -64,6 +80,8 @@ describe.each(await storeKinds())(
     let broken = false;
     const problems: string[] = [];
     const down = { on: false };
+    /** An answered request of each operation, to send again while the database is down. */
+    const answered = new Map<string, Parameters<typeof send>>();
 
     const token = (userId: string, options: { iat?: number; ttl?: number } = {}) =>
       mintToken(t.keys, userId, { iat: Math.floor(t.clock.now / 1000), ...options });
@@ -103,6 +121,8 @@ describe.each(await storeKinds())(
         await res.body?.cancel();
       } else text = await res.text();
       check(method, path, res, type, text);
+      const op = operationOf(doc, method, path);
+      if (res.ok && op) answered.set(op, [as, method, path, body, headers]);
       return {
         status: res.status,
         headers: res.headers,
@@ -595,12 +615,11 @@ describe.each(await storeKinds())(
         400,
       );
       // The webhook outbox: without a URL nowhere to send again, with one each message.
-      const hooked = await testApp(db.store, {
-        webhooks: {
-          url: 'http://127.0.0.1:9/settle',
-          secret: `whsec_${Buffer.alloc(32, 5).toString('base64')}`,
-        },
-      });
+      const webhooks = {
+        url: 'http://127.0.0.1:9/settle',
+        secret: `whsec_${Buffer.alloc(32, 5).toString('base64')}`,
+      };
+      const hooked = await testApp(db.store, { webhooks });
       const messages = await send(SECRET_KEY, 'GET', '/v1/admin/webhooks?limit=1');
       expectStatus(messages, 200);
       expectStatus(await send(SECRET_KEY, 'GET', '/v1/admin/webhooks?status=lost'), 400);
@@ -622,6 +641,15 @@ describe.each(await storeKinds())(
       );
       // A user token is not a platform key.
       expectStatus(await send('alice', 'GET', '/v1/admin/flags'), 401);
+
+      // The database stops answering: every operation says 503 with Retry-After, as documented.
+      const gate = { down: false };
+      const cut = await testApp(gated(db.store, gate), { webhooks });
+      gate.down = true;
+      for (const [op, [as, method, path, body, headers]] of answered) {
+        const r = await send(as, method, path, body, headers, cut);
+        if (r.status !== 503) problems.push(`${op} with the database down: ${r.status}`);
+      }
       broken = false;
     }, 120_000);
 

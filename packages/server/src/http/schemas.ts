@@ -30,7 +30,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   415: 'The body is not sent as `application/json`',
   422: 'Well-formed but refused',
   429: 'Too many requests: retry after `Retry-After` seconds',
-  503: 'Unavailable for a moment: retry after `Retry-After` seconds',
+  503: 'Unavailable for a moment (the database or the card network did not answer, or the server is stopping): retry after `Retry-After` seconds',
 };
 
 const retryAfter = {
@@ -49,15 +49,16 @@ const errorResponse = (status: ErrorStatus) => ({
 
 /**
  * The error responses of one operation: exactly the statuses it can answer, each reachable
- * (`fuzz/contract.test.ts` drives every one, and fails on any other).
+ * (`fuzz/contract.test.ts` drives every one, and fails on any other). Every operation reads
+ * the database, so every one lists 503 for when it does not answer.
  */
 export const errorResponses = (
-  ...statuses: ErrorStatus[]
+  ...statuses: Exclude<ErrorStatus, 503>[]
 ): Record<number, ReturnType<typeof errorResponse>> =>
-  Object.fromEntries(statuses.map((s) => [s, errorResponse(s)]));
+  Object.fromEntries([...statuses, 503 as const].map((s) => [s, errorResponse(s)]));
 
 /** Errors of the admin routes, whose credential is the platform's secret key. */
-export const adminErrorResponses = (...statuses: Exclude<ErrorStatus, 401>[]) => ({
+export const adminErrorResponses = (...statuses: Exclude<ErrorStatus, 401 | 503>[]) => ({
   ...errorResponses(...statuses),
   401: { ...errorResponse(401), description: 'Missing or invalid platform secret key' },
 });
