@@ -95,11 +95,13 @@ export class SettlePaymentBubble extends SettleElement {
       .status.bad {
         color: var(--_danger);
       }
-      /* One grid for all rows: the statuses line up even when a name and amount wrap. */
+      /* One grid for all rows: the statuses line up even when a name and amount wrap. The
+         names' column keeps its longest word, or with large text on a phone the statuses
+         would take the whole width and be drawn over the names. */
       .payers {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) auto;
-        column-gap: 1rem;
+        grid-template-columns: minmax(min-content, 1fr) auto;
+        column-gap: 0.75rem;
         margin: 0.5rem 0 0;
         padding: 0;
         list-style: none;

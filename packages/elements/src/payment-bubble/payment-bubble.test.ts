@@ -226,6 +226,20 @@ describe('settle-payment-bubble', () => {
     );
     expect(statuses).to.have.length(2);
     expect(statuses[0]).to.equal(statuses[1]);
+    // With 200 % text on a 360 px phone, no name is drawn under its status.
+    document.documentElement.style.fontSize = '32px';
+    try {
+      el.style.cssText = 'width: 344px; font-size: 32px';
+      await el.updateComplete;
+      for (const li of el.shadowRoot?.querySelectorAll('[part="payers"] li') ?? []) {
+        const [who, state] = [...li.children] as HTMLElement[];
+        const end =
+          (who as HTMLElement).getBoundingClientRect().left + (who as HTMLElement).scrollWidth;
+        expect(end).to.be.at.most((state as HTMLElement).getBoundingClientRect().left);
+      }
+    } finally {
+      document.documentElement.style.fontSize = '';
+    }
   });
 
   it('catches up with copies older than what the stream already delivered', async () => {
