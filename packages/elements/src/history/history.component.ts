@@ -54,12 +54,16 @@ export class SettleHistory extends SettleElement {
       .who {
         font-weight: 600;
       }
+      /* An amount never wraps, which would leave its sign alone on a line. */
       .amount {
         font-weight: 700;
         font-variant-numeric: tabular-nums;
         text-align: end;
+        white-space: nowrap;
       }
+      /* Under both, so a wide amount (large text on a phone) leaves it the whole width. */
       .meta {
+        grid-column: 1 / -1;
         color: var(--_muted);
         font-size: 0.875rem;
       }

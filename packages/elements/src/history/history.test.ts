@@ -106,6 +106,30 @@ describe('settle-history', () => {
     void bob;
   });
 
+  it('keeps each amount whole, and the date and note the full width, with large text on a phone', async () => {
+    const { alice, bob, asAlice } = await setup();
+    await asAlice.transfers.create({
+      recipientId: bob,
+      amount: eur(1250),
+      note: 'Anniversaire de Chloé',
+    });
+    const el = await mount(alice, {});
+    // 200 % text on a 360 px phone.
+    document.documentElement.style.fontSize = '32px';
+    try {
+      el.style.cssText = 'width: 344px; font-size: 32px';
+      await el.updateComplete;
+      const amount = inShadow(el, '[part="amount"]');
+      const lines = document.createRange();
+      lines.selectNodeContents(amount);
+      expect(lines.getClientRects()).to.have.length(1, '−€12.50 on one line');
+      const meta = inShadow(el, '.meta').getBoundingClientRect();
+      expect(meta.right).to.be.closeTo(amount.getBoundingClientRect().right, 1);
+    } finally {
+      document.documentElement.style.fontSize = '';
+    }
+  });
+
   it('puts a payment announced after the pages were read in its place, not on top', async () => {
     const { alice, bob, asAlice } = await setup();
     await asAlice.transfers.create({ recipientId: bob, amount: eur(100), note: 'one' });
