@@ -45,9 +45,12 @@ export class SettleEnrollment extends SettleElement {
         border-radius: var(--_radius);
         background: var(--_surface);
       }
+      /* The steps share one row while their names fit (large text on a phone, in French:
+         "Code secret", "Code SMS"), then go on to a second. */
       ol {
         display: flex;
-        gap: 0.25rem;
+        flex-wrap: wrap;
+        gap: 0.5rem 0.25rem;
         margin: 0 0 1rem;
         padding: 0;
         list-style: none;
@@ -55,6 +58,7 @@ export class SettleEnrollment extends SettleElement {
       }
       ol li {
         flex: 1;
+        overflow-wrap: break-word;
         padding-top: 0.4rem;
         border-top: 4px solid var(--_border);
         color: var(--_muted);

@@ -219,6 +219,18 @@ describe('settle-enrollment', () => {
       .to.contain('France')
       .and.contain('Royaume-Uni');
     expect(textOf(inShadow(el, 'label[for="phone"]'))).to.equal('Numéro de mobile');
+    // With 200 % text on a 360 px phone, the steps' names stay inside the panel.
+    document.documentElement.style.fontSize = '32px';
+    try {
+      el.style.cssText = 'width: 344px; font-size: 32px';
+      await el.updateComplete;
+      const panel = inShadow(el, '.panel').getBoundingClientRect();
+      for (const step of el.shadowRoot?.querySelectorAll('[part="progress"] li') ?? []) {
+        expect(step.getBoundingClientRect().right, textOf(step)).to.be.at.most(panel.right);
+      }
+    } finally {
+      document.documentElement.style.fontSize = '';
+    }
   });
 
   it('is accessible at each step, and each step works with the keyboard alone', async () => {
