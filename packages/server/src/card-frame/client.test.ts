@@ -378,6 +378,23 @@ describe('the card frame in Chromium', () => {
     expect(await background).toBe('rgba(0, 0, 0, 0)');
   });
 
+  it("follows the text size the user set in the browser, as the chat app's page does", async () => {
+    const large = await browser.newPage();
+    try {
+      // Chromium's "Font size" setting at 32 px instead of 16: text twice as large.
+      const cdp = await large.context().newCDPSession(large);
+      await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+      await large.goto(`${origins.host}/`);
+      const fontSize = large
+        .frameLocator('iframe[title="Card"]')
+        .getByLabel('Card number')
+        .evaluate((input) => getComputedStyle(input).fontSize);
+      expect(await fontSize).toBe('32px');
+    } finally {
+      await large.close();
+    }
+  });
+
   it('passes axe empty and refusing a number, light and dark, in English and French', async () => {
     const violations = () => axeViolations(page, 'iframe[title="Card"]');
     await openHost();

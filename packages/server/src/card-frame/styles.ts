@@ -58,10 +58,12 @@ export const cardFrameCss = `:root {
 
 /* Transparent: the chat app's own background shows through, whatever shade its theme uses
    (the same color-scheme on both sides keeps Chromium from painting an opaque backdrop). */
+/* 100 %: the user's text size (16px by default), which a larger setting makes larger, as it
+   does the chat app's page around the frame. */
 html {
   background: transparent;
   color: var(--fg);
-  font: 16px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+  font: 100%/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
   -webkit-text-size-adjust: 100%;
 }
 
@@ -105,7 +107,7 @@ input {
   border-radius: 8px;
   background: var(--field-bg);
   color: var(--fg);
-  /* 16px at least, or iOS zooms into the field on focus. */
+  /* The user's text size (16px by default) at least, or iOS zooms into the field on focus. */
   font: inherit;
   font-variant-numeric: tabular-nums;
   letter-spacing: 0.02em;
