@@ -1,6 +1,8 @@
+import { consume } from '@lit/context';
 import { formatMoney } from '@settle/sdk';
 import { html, LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { type SettleSession, settleContext } from '../session/context.js';
 import { amountStyles } from './amount.styles.js';
 
 /**
@@ -19,11 +21,23 @@ export class SettleAmount extends LitElement {
   /** ISO 4217 currency code. */
   @property() currency = 'EUR';
 
-  /** Locale to format in; defaults to the nearest `lang` attribute, then the browser's. */
+  /**
+   * Locale to format in; defaults to the provider's language inside a `settle-provider`, else
+   * the nearest `lang` attribute, then the browser's.
+   */
   @property() locale?: string;
 
+  // Inside a provider, its language, so the amount follows a change of it as the others do.
+  @consume({ context: settleContext, subscribe: true })
+  @state()
+  private session?: SettleSession;
+
   private get resolvedLocale(): string | undefined {
-    return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || undefined);
+    return (
+      this.locale ??
+      this.session?.locale ??
+      (this.closest('[lang]')?.getAttribute('lang') || undefined)
+    );
   }
 
   override render() {

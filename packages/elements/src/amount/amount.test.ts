@@ -1,6 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import '../provider/define.js';
 import './define.js';
 import { expectAccessible } from '../testing/a11y.js';
+import { settleUrl, tokenUrl, uid, until } from '../testing/server.js';
 import type { SettleAmount } from './amount.component.js';
 
 const text = (el: SettleAmount) =>
@@ -14,6 +16,21 @@ describe('settle-amount', () => {
     const el = wrapper.querySelector('settle-amount') as SettleAmount;
     await el.updateComplete;
     expect(text(el)).to.equal('20,50 €');
+  });
+
+  it("follows the provider's language when it changes, as the other elements do", async () => {
+    const provider = await fixture(html`<settle-provider
+      lang="fr"
+      base-url=${await settleUrl()}
+      token-url=${tokenUrl(uid('amy'))}
+    >
+      <settle-amount value="2050" currency="EUR"></settle-amount>
+    </settle-provider>`);
+    const el = provider.querySelector('settle-amount') as SettleAmount;
+    await until(() => text(el) === '20,50 €', 3000, 'French');
+    // As a React app re-renders <Provider lang>, or a page switches language.
+    provider.setAttribute('lang', 'en');
+    await until(() => text(el) === '€20.50', 3000, `English (showing ${text(el)})`);
   });
 
   it('follows an explicit locale and re-renders when the value changes', async () => {
