@@ -384,12 +384,30 @@ describe('the card frame in Chromium', () => {
       // Chromium's "Font size" setting at 32 px instead of 16: text twice as large.
       const cdp = await large.context().newCDPSession(large);
       await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
-      await large.goto(`${origins.host}/`);
-      const fontSize = large
-        .frameLocator('iframe[title="Card"]')
-        .getByLabel('Card number')
-        .evaluate((input) => getComputedStyle(input).fontSize);
+      // In French on a phone, where the labels are longest.
+      await large.goto(`${origins.host}/narrow-fr`);
+      const card = large.frameLocator('iframe[title="Card"]');
+      const number = card.getByLabel('Numéro de carte');
+      const fontSize = number.evaluate(
+        (input) => input.ownerDocument.defaultView?.getComputedStyle(input).fontSize,
+      );
       expect(await fontSize).toBe('32px');
+      // Too large for side by side: the expiry and the CVC, one under the other, fit the frame.
+      const box = (label: string) =>
+        card.getByLabel(label).evaluate((input) => {
+          const { left, right, top, bottom } = input.getBoundingClientRect();
+          return {
+            left,
+            right,
+            top,
+            bottom,
+            width: input.ownerDocument.documentElement.clientWidth,
+          };
+        });
+      const expiry = await box('Date d’expiration (MM/AA)');
+      const cvc = await box('Cryptogramme visuel (CVC)');
+      expect(cvc.top).toBeGreaterThanOrEqual(expiry.bottom);
+      expect(Math.max(expiry.right, cvc.right)).toBeLessThanOrEqual(cvc.width);
     } finally {
       await large.close();
     }

@@ -78,9 +78,11 @@ body {
   gap: 12px;
 }
 
+/* Expiry and CVC side by side while each gets 7em (a 260px frame at 16px), else one under the
+   other: with large text their labels and fields would overlap. */
 .row {
   display: grid;
-  grid-template-columns: 1fr 1fr;
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 7em), 1fr));
   gap: 12px;
 }
 
