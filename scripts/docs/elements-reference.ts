@@ -131,14 +131,19 @@ export function renderElementsReference(manifest: Manifest): string {
     for (const p of d.cssProperties ?? [])
       if (p.inheritedFrom) theme.set(p.name, p.description ?? '');
   }
+  // Elements drawn as text of the page (settle-amount) have no theme and read none of it.
+  const plain = declarations
+    .filter((d) => !(d.attributes ?? []).some((a) => a.name === 'theme'))
+    .map((d) => code(`<${d.tagName}>`));
+  const but = plain.length ? ` but ${plain.join(', ')}` : '';
   const out = [
     '# Components reference',
     '',
     '<!-- Generated from packages/elements/custom-elements.json by `npm run docs:reference`. Do not edit by hand. -->',
     '',
     'Every `settle-*` element of `@settle/elements`, from its Custom Elements Manifest. How to use',
-    'them together: [elements.md](../elements.md). Every element also has the `theme` attribute',
-    '(`light` or `dark`), and its events bubble and cross shadow roots.',
+    `them together: [elements.md](../elements.md). Every element${but} also has the \`theme\``,
+    'attribute (`light` or `dark`), and events bubble and cross shadow roots.',
     '',
     ...declarations.map((d) => `- [\`<${d.tagName}>\`](#${d.tagName})`),
     '- [Theme](#theme)',
@@ -146,8 +151,8 @@ export function renderElementsReference(manifest: Manifest): string {
     ...declarations.flatMap(element),
     '## Theme',
     '',
-    'Custom properties every element reads (they inherit through shadow roots: set them on any',
-    'ancestor):',
+    `Custom properties every element${but} reads (they inherit through shadow roots: set them`,
+    'on any ancestor):',
     '',
     ...table(
       ['CSS custom property', 'description'],
