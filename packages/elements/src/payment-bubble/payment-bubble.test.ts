@@ -364,6 +364,7 @@ describe('settle-payment-bubble', () => {
       .to.contain('Demande')
       .and.contain('12,50 €')
       .and.contain('Demandé par : Alice');
+    expect(status(el)).to.equal('Demande qui vous est adressée');
     expect(textOf(inShadow(el, '[part="pay"]'))).to.equal('Payer 12,50 €');
     expect(textOf(inShadow(el, '[part="decline"]'))).to.equal('Refuser');
   });

@@ -259,6 +259,7 @@ describe('settle-send-money-button', () => {
     await el.open({ amount: 1250 });
     expect(input(el, 'amount').value).to.equal('12,50');
     expect(textOf(dialogOf(el))).to.contain('Envoyer de l’argent à Bob');
+    expect(textOf(inShadow(el, 'label[for="note"]'))).to.equal('Note (facultative)');
     type(input(el, 'amount'), '7,5');
     const sent = oneEvent(el, 'settle-transfer');
     inShadow<HTMLButtonElement>(el, '[part="submit"]').click();
