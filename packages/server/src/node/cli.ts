@@ -8,7 +8,7 @@ import { createWebhookWorker } from '../events/webhooks.js';
 import { checkLedger } from '../ledger/check.js';
 import { readDevOutbox } from '../sms.js';
 import { answerClientError } from './client-error.js';
-import { openStore, optionsFromEnv } from './config.js';
+import { isProduction, openStore, optionsFromEnv } from './config.js';
 import { loadDevSecrets, mintDevToken } from './dev-keys.js';
 import { shutDown } from './shutdown.js';
 
@@ -67,7 +67,7 @@ async function main(argv: string[]) {
       return;
     }
     case 'token': {
-      if (process.env.NODE_ENV === 'production') throw new Error('No dev key in production.');
+      if (isProduction()) throw new Error('No dev key in production.');
       if (!arg) throw new Error('Usage: settle token <userId>');
       if (process.env.SETTLE_PLATFORM_JWKS || process.env.SETTLE_PLATFORM_JWKS_URL) {
         // On stderr, so `TOKEN=$(settle token alice)` still captures only the token.

@@ -103,6 +103,17 @@ describe('configuration from the environment', async () => {
     expect((await app.request('/dev/sms')).status).toBe(404);
   });
 
+  it('refuses a NODE_ENV it does not know rather than start in dev mode, with /dev/sms on', async () => {
+    for (const mode of ['prod', 'Production', 'staging']) {
+      await expect(optionsFromEnv(db.store, dir, { NODE_ENV: mode })).rejects.toThrow(
+        `NODE_ENV is "${mode}": set NODE_ENV=production in production`,
+      );
+    }
+    for (const mode of ['development', 'test', '']) {
+      expect((await optionsFromEnv(db.store, dir, { NODE_ENV: mode })).dev).toBe(true);
+    }
+  });
+
   it('in production, needs the chat app origins', async () => {
     const keys = await platformKeys();
     const production = {

@@ -133,6 +133,20 @@ export async function openStore(dataDir: string, env: Env = process.env): Promis
 }
 
 /**
+ * `NODE_ENV=production`, or dev mode when unset, `development` or `test`. Any other value is
+ * refused: a typo (`prod`, `Production`) would otherwise start a production deployment in dev
+ * mode, with `/dev/sms` handing out every SMS code.
+ */
+export function isProduction(env: Env = process.env): boolean {
+  const mode = env.NODE_ENV;
+  if (mode === 'production') return true;
+  if (!mode || mode === 'development' || mode === 'test') return false;
+  throw new Error(
+    `NODE_ENV is "${mode.slice(0, 40)}": set NODE_ENV=production in production, or leave it unset (or development) for dev mode, where dev routes are on.`,
+  );
+}
+
+/**
  * Options for `createApp` from the environment. Outside production, whatever is not
  * configured comes from the dev secrets in the data folder; with `NODE_ENV=production`
  * everything must be configured, and the dev key and dev routes are off.
@@ -142,7 +156,7 @@ export async function optionsFromEnv(
   dataDir: string,
   env: Env = process.env,
 ): Promise<SettleOptions> {
-  const production = env.NODE_ENV === 'production';
+  const production = isProduction(env);
   const dev = production ? undefined : await loadDevSecrets(dataDir);
   /** The variable, else the dev value; in production the variable is required. */
   const setting = (name: string, devValue: (d: DevSecrets) => string) =>
