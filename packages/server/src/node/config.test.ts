@@ -245,6 +245,17 @@ describe('configuration from the environment', async () => {
     ['SETTLE_SECRET_KEYS', `${SK_A},sk_short`, /SETTLE_SECRET_KEYS/],
     ['SETTLE_HASH_SECRET', 'x', /SETTLE_HASH_SECRET must be at least 16/],
     [
+      'SETTLE_VAULT_KEYS',
+      'k1:abc',
+      /^SETTLE_VAULT_KEYS: Vault key "k1" must be the base64 of 32 random bytes\. Make one with node -e/,
+    ],
+    ['SETTLE_VAULT_KEYS', 'k1', /SETTLE_VAULT_KEYS must look like `keyId:base64,...`/],
+    [
+      'SETTLE_VAULT_ACTIVE_KEY',
+      'k2',
+      /^SETTLE_VAULT_ACTIVE_KEY is "k2", which is not a key id of SETTLE_VAULT_KEYS \(dev-1\)\.$/,
+    ],
+    [
       'SETTLE_ALLOWED_ORIGINS',
       'https://chat.example/app',
       /"https:\/\/chat.example\/app" is not an origin/,

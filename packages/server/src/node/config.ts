@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import { isOriginPattern } from '../card-frame/csp.js';
 import type { SettleOptions } from '../config.js';
+import { createVault } from '../crypto/vault.js';
 import type { Store } from '../store/store.js';
 import { antiFraudFromEnv } from './anti-fraud-env.js';
 import { type DevSecrets, loadDevSecrets } from './dev-keys.js';
@@ -78,15 +79,34 @@ function count(name: string, value: string | undefined, min: number, max: number
   return n;
 }
 
-/** `kid1:base64,kid2:base64` -> { kid1: base64, kid2: base64 } */
-function vaultKeys(value: string): Record<string, string> {
-  return Object.fromEntries(
-    list(value).map((pair) => {
+/**
+ * `SETTLE_VAULT_KEYS` (`kid1:base64,kid2:base64`) and `SETTLE_VAULT_ACTIVE_KEY`, checked here
+ * (as `createApp` would) so that the message names the variable to fix.
+ */
+function vault(keysValue: string, activeKeyId: string): SettleOptions['vault'] {
+  const keys = Object.fromEntries(
+    list(keysValue).map((pair) => {
       const at = pair.indexOf(':');
       if (at < 1) throw new Error('SETTLE_VAULT_KEYS must look like `keyId:base64,...`.');
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );
+  for (const [keyId, key] of Object.entries(keys)) {
+    try {
+      createVault({ keys: { [keyId]: key }, activeKeyId: keyId });
+    } catch (error) {
+      // The vault's own words name the key and never show it: only the variable is added.
+      throw new Error(
+        `SETTLE_VAULT_KEYS: ${(error as Error).message.replace(' (generateVaultKey())', '')} Make one with node -e "console.log(crypto.randomBytes(32).toString('base64'))".`,
+      );
+    }
+  }
+  if (!Object.hasOwn(keys, activeKeyId)) {
+    throw new Error(
+      `SETTLE_VAULT_ACTIVE_KEY is "${activeKeyId.slice(0, 64)}", which is not a key id of SETTLE_VAULT_KEYS (${Object.keys(keys).join(', ')}).`,
+    );
+  }
+  return { keys, activeKeyId };
 }
 
 /**
@@ -187,11 +207,10 @@ export async function optionsFromEnv(
       env.SETTLE_ALLOWED_ORIGINS ?? (production ? '' : 'http://localhost:*,http://127.0.0.1:*'),
       production,
     ),
-    vault: {
-      keys: vaultKeys(vaultKeysSetting),
-      // With one key, it is the active one.
-      activeKeyId: setting('SETTLE_VAULT_ACTIVE_KEY', (d) => d.vaultKeyId),
-    },
+    vault: vault(
+      vaultKeysSetting,
+      setting('SETTLE_VAULT_ACTIVE_KEY', (d) => d.vaultKeyId),
+    ),
     hashSecret: hashSecret(setting('SETTLE_HASH_SECRET', (d) => d.hashSecret)),
     sandboxLatencyMs:
       count('SETTLE_SANDBOX_LATENCY_MS', env.SETTLE_SANDBOX_LATENCY_MS, 0, 999_999) ?? 0,
