@@ -73,10 +73,20 @@ describe('configuration from the environment', async () => {
     }
   });
 
-  it('in production, refuses to start without configured keys', async () => {
+  it('in production, refuses to start without configured keys, naming both ways to give them', async () => {
     await expect(optionsFromEnv(db.store, dir, { NODE_ENV: 'production' })).rejects.toThrow(
-      /SETTLE_PLATFORM_JWKS/,
+      /^SETTLE_PLATFORM_JWKS \(.*\) or SETTLE_PLATFORM_JWKS_URL \(.*\) must be set in production/,
     );
+  });
+
+  it('refuses inline platform keys beside a JWKS URL, whose rotations would go unseen', async () => {
+    const jwks = JSON.stringify({ keys: [(await platformKeys()).publicJwk] });
+    await expect(
+      optionsFromEnv(db.store, dir, {
+        SETTLE_PLATFORM_JWKS: jwks,
+        SETTLE_PLATFORM_JWKS_URL: 'https://chat.example/.well-known/jwks.json',
+      }),
+    ).rejects.toThrow('Set SETTLE_PLATFORM_JWKS or SETTLE_PLATFORM_JWKS_URL, not both');
   });
 
   it('in production, uses only the configured keys: no dev key, no dev routes', async () => {

@@ -186,13 +186,21 @@ export async function optionsFromEnv(
   if (jwksUrl !== undefined && !/^https?:$/.test(URL.parse(jwksUrl)?.protocol ?? '')) {
     throw new Error('SETTLE_PLATFORM_JWKS_URL must be an http(s) URL.');
   }
-  const jwks = env.SETTLE_PLATFORM_JWKS
-    ? platformJwks(env.SETTLE_PLATFORM_JWKS)
-    : jwksUrl
-      ? undefined
-      : platformJwks(
-          setting('SETTLE_PLATFORM_JWKS', (d) => JSON.stringify({ keys: [d.publicJwk] })),
-        );
+  // Both set, the inline keys would win silently: a rotation published at the URL would
+  // never be seen.
+  if (env.SETTLE_PLATFORM_JWKS && jwksUrl) {
+    throw new Error(
+      'Set SETTLE_PLATFORM_JWKS or SETTLE_PLATFORM_JWKS_URL, not both: remove the one you no longer use.',
+    );
+  }
+  if (production && !env.SETTLE_PLATFORM_JWKS && !jwksUrl) {
+    throw new Error(
+      'SETTLE_PLATFORM_JWKS (your public keys as a JWKS) or SETTLE_PLATFORM_JWKS_URL (where to fetch them) must be set in production (see docs/operations.md).',
+    );
+  }
+  const jwks = jwksUrl
+    ? undefined
+    : platformJwks(setting('SETTLE_PLATFORM_JWKS', (d) => JSON.stringify({ keys: [d.publicJwk] })));
   const vaultKeysSetting = setting('SETTLE_VAULT_KEYS', (d) => `${d.vaultKeyId}:${d.vaultKey}`);
 
   return {
