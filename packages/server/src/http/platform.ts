@@ -14,6 +14,10 @@ export const requirePlatform = ({ secretKeys }: { secretKeys: string[] }): Middl
   const isPlatformKey = createSecretKeyCheck(secretKeys);
   return async function requirePlatform(c, next) {
     const key = bearer(c.req.header('Authorization'));
+    if (key?.startsWith('sk_') && !isPlatformKey(key)) {
+      // Most often a key a rotation removed, or one of another deployment: never shown back.
+      throw unauthenticated('This secret key is not one of the server’s (SETTLE_SECRET_KEYS).');
+    }
     if (!key || !isPlatformKey(key)) {
       throw unauthenticated(
         'Admin calls need a platform secret key: `Authorization: Bearer sk_...`.',
