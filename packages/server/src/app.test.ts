@@ -41,6 +41,12 @@ describe('the HTTP app', () => {
       expect(t.logs.join('\n')).not.toContain(sent);
     }
     expect(t.logs.join('\n')).toContain('"path":"/pin/…/x"');
+    // Under /v1 too, where middleware matches every path: not '/v1/*'.
+    expect((await t.app.request('/v1/nope/914273')).status).toBe(404);
+    expect(t.logs.at(-1)).toContain('"path":"/v1/nope/…"');
+    // A route a middleware answered (no token) is logged as that route.
+    expect((await t.app.request('/v1/transfers/tr_1')).status).toBe(401);
+    expect(t.logs.at(-1)).toContain('"path":"/v1/transfers/:id"');
     expect(res.headers.get('request-id')).toBeTruthy();
     expect(((await res.json()) as { error: object }).error).toMatchObject({
       type: 'not_found_error',

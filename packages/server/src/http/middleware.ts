@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { maskClientKey } from './mask.js';
 
 /**
@@ -16,9 +17,12 @@ export const accessLog = ({
     log({
       event: 'request',
       method: c.req.method,
-      // Unmatched paths are logged to show what clients ask for, minus any run of digits a
-      // PIN, an SMS code or a card number could be.
-      path: c.req.routePath === '/*' ? maskClientKey(c.req.path.slice(0, 200)) : c.req.routePath,
+      // The route asked for, even when a middleware answered (a 401); a path that is no route
+      // (only middleware, `app.use`'s ALL, matched it) is logged to show what clients ask for,
+      // minus any run of digits a PIN, an SMS code or a card number could be.
+      path:
+        matchedRoutes(c).find((route) => route.method !== 'ALL')?.path ??
+        maskClientKey(c.req.path.slice(0, 200)),
       status: c.res.status,
       ms: Math.round(performance.now() - start),
       requestId: c.get('requestId'),
