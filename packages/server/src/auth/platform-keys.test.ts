@@ -9,8 +9,9 @@ import {
   type TestApp,
   testApp,
 } from '../testing/platform.js';
+import { freePort } from '../testing/serve.js';
 import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
-import { JWKS_MAX_STALE_MS } from './platform-keys.js';
+import { JWKS_MAX_STALE_MS, remotePlatformKeys } from './platform-keys.js';
 import { createUserTokenVerifier } from './user-token.js';
 
 /**
@@ -233,3 +234,20 @@ describe.each(await storeKinds())(
     });
   },
 );
+
+it('logs why a JWKS URL could not be fetched, not only "fetch failed"', async () => {
+  const port = await freePort(); // nothing listens there
+  const logs: Record<string, unknown>[] = [];
+  const keys = remotePlatformKeys(`http://127.0.0.1:${port}/jwks.json`, {
+    now: Date.now,
+    log: (line) => logs.push(line),
+  });
+  await expect(keys.ready()).rejects.toThrow('The platform keys could not be fetched.');
+  expect(logs).toEqual([
+    {
+      event: 'platform_keys.refresh_failed',
+      error: 'TypeError',
+      message: `fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    },
+  ]);
+});

@@ -82,12 +82,11 @@ export function remotePlatformKeys(
         failing = false;
       } catch (error) {
         if (!failing) {
-          const { name, message } = error instanceof Error ? error : new Error(String(error));
-          log({
-            event: 'platform_keys.refresh_failed',
-            error: name,
-            message: message.slice(0, 200),
-          });
+          const { name, message, cause } =
+            error instanceof Error ? error : new Error(String(error));
+          // fetch's own message is only "fetch failed": its cause says why (ECONNREFUSED host:port).
+          const why = cause instanceof Error ? `${message}: ${cause.message}` : message;
+          log({ event: 'platform_keys.refresh_failed', error: name, message: why.slice(0, 200) });
         }
         failing = true;
       } finally {
