@@ -113,6 +113,26 @@ describe('configuration from the environment', async () => {
     expect((await app.request('/dev/sms')).status).toBe(404);
   });
 
+  it('names a SETTLE_ variable that is no setting, with the one it likely misspells', async () => {
+    // A typo in an optional setting is otherwise ignored: here, no proxy is trusted.
+    const serve = promisify(execFile)(process.execPath, [cli, 'serve', '--data', dir], {
+      env: { ...process.env, NODE_ENV: 'production', SETTLE_TRUSTED_PROXY: '1' },
+    });
+    const failed = await serve.then(
+      () => undefined,
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(failed?.stderr).toMatch(/^settle: SETTLE_PLATFORM_JWKS/);
+    const lines = (failed?.stdout ?? '').split('\n').filter(Boolean);
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        event: 'setting.unknown',
+        name: 'SETTLE_TRUSTED_PROXY',
+        didYouMean: 'SETTLE_TRUSTED_PROXIES',
+      }),
+    );
+  });
+
   it('refuses a NODE_ENV it does not know rather than start in dev mode, with /dev/sms on', async () => {
     for (const mode of ['prod', 'Production', 'staging']) {
       await expect(optionsFromEnv(db.store, dir, { NODE_ENV: mode })).rejects.toThrow(

@@ -8,6 +8,7 @@ import { antiFraudFromEnv } from './anti-fraud-env.js';
 import { type DevSecrets, loadDevSecrets } from './dev-keys.js';
 import { openPgStore } from './pg-store.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { unknownSettings } from './unknown-settings.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -176,6 +177,12 @@ export async function optionsFromEnv(
   dataDir: string,
   env: Env = process.env,
 ): Promise<SettleOptions> {
+  const log = (line: Record<string, unknown>) =>
+    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
+  // Before any setting is refused: the misspelt name may be why.
+  for (const unknown of unknownSettings(env)) {
+    log({ event: 'setting.unknown', ...unknown, reason: 'Not a Settle setting: ignored.' });
+  }
   const production = isProduction(env);
   const dev = production ? undefined : await loadDevSecrets(dataDir);
   /** The variable, else the dev value; in production the variable is required. */
@@ -232,7 +239,6 @@ export async function optionsFromEnv(
     webhooks: webhooks(env),
     ...antiFraudFromEnv(env),
     dev: !production,
-    log: (line) =>
-      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`),
+    log,
   };
 }
