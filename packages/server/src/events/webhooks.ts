@@ -104,8 +104,11 @@ export function createWebhookWorker({
       }
       error = `HTTP ${res.status}`;
     } catch (e) {
-      // The name only (TimeoutError, TypeError): messages may quote the URL.
-      error = (e as Error).name;
+      // The name, and the code of fetch's cause (TypeError: ECONNREFUSED, ENOTFOUND,
+      // CERT_HAS_EXPIRED…) that says why; never a message, which may quote the URL.
+      const { name, cause } = e as Error;
+      const code = (cause as { code?: unknown } | undefined)?.code;
+      error = typeof code === 'string' ? `${name}: ${code.slice(0, 40)}` : name;
     }
     const delay = RETRY_DELAYS_MS[attempts - 1];
     const t = now();
