@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
@@ -35,4 +38,26 @@ it('says where it looked for PostgreSQL when it cannot reach it', async () => {
       /^settle: Cannot reach PostgreSQL at 127\.0\.0\.1:1 \(database settle\): .*127\.0\.0\.1:1\n$/,
     ),
   });
+});
+
+it('says where it cannot listen, rather than crash with a stack trace', async () => {
+  // An old process still on the port, as an operator starting a second one would meet.
+  const taken = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => taken.once('listening', resolve));
+  const { port } = taken.address() as { port: number };
+  const data = mkdtempSync(join(tmpdir(), 'settle-bin-'));
+  try {
+    const serve = promisify(execFile)(
+      process.execPath,
+      [bin, 'serve', '--port', String(port), '--data', data],
+      { env: { ...process.env, NODE_ENV: 'development' } },
+    );
+    await expect(serve).rejects.toMatchObject({
+      code: 1,
+      stderr: `settle: Cannot listen on 127.0.0.1:${port} (HOST, --port or PORT): address already in use.\n`,
+    });
+  } finally {
+    taken.close();
+    rmSync(data, { recursive: true, force: true });
+  }
 });

@@ -59,6 +59,14 @@ async function main(argv: string[]) {
         console.log(JSON.stringify({ event: 'listening', url, store: store.dialect }));
       });
       server.on('clientError', answerClientError);
+      // Another process on the port, or a HOST not of this machine: said in one line.
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        const why = error.message.replace(/^listen \w+: /, '').replace(/ \S+:\d+$/, '');
+        console.error(
+          `settle: Cannot listen on ${hostname}:${port} (HOST, --port or PORT): ${why}.`,
+        );
+        process.exit(1);
+      });
       const stop = async () => {
         process.exit(await shutDown({ server, app, jobs, webhooks, store, log: options.log }));
       };
