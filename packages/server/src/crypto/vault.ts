@@ -62,6 +62,14 @@ function decodeKey(keyId: string, value: unknown): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** A sealed value names a key that is not (or no longer) configured: it was removed too early. */
+export class VaultKeyMissing extends Error {
+  override name = 'VaultKeyMissing';
+  constructor(readonly keyId: string) {
+    super(`Vault: unknown key id "${keyId}"; was it removed too early?`);
+  }
+}
+
 /** Thrown for every failure to open, so the cause (key, tag or AAD) is not an oracle. */
 function openError(): Error {
   return new Error('Vault: cannot open this value (wrong key, wrong AAD or tampered data).');
@@ -120,9 +128,7 @@ export function createVault(options: VaultOptions): Vault {
       }
       const [, keyId = '', ivText = '', dataText = ''] = parts;
       const key = KEY_ID.test(keyId) ? raw.get(keyId) : undefined;
-      if (!key) {
-        throw new Error(`Vault: unknown key id "${keyId.slice(0, 64)}"; was it removed too early?`);
-      }
+      if (!key) throw new VaultKeyMissing(keyId.slice(0, 64));
       const iv = fromBase64Url(ivText);
       const data = fromBase64Url(dataText);
       if (iv?.length !== IV_BYTES || !data || data.length < TAG_BYTES) throw openError();

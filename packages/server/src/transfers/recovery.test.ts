@@ -71,6 +71,34 @@ describe.each(await storeKinds())('recovery after a crash on the %s store', (kin
     },
   );
 
+  it('holds a payment whose card is sealed under a removed vault key, naming the key, until it is back', async () => {
+    const before = await testApp(db.store, { vault });
+    const [alice, bob] = [`${kind}-vault-alice`, `${kind}-vault-bob`];
+    await enroll(before, alice, { phone: nextPhone() });
+    await enroll(before, bob, { phone: nextPhone() });
+    // The operator took k1 out of SETTLE_VAULT_KEYS before `settle reseal`.
+    const early = await testApp(db.store, {
+      vault: { keys: { k2: generateVaultKey() }, activeKeyId: 'k2' },
+    });
+    const res = await early.pay(alice, '/v1/transfers', { recipientId: bob, amount: eur(700) });
+    expect(res.body.status).toBe('pending');
+    expect(early.logs.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        event: 'transfer.step_failed',
+        transferId: res.body.id,
+        error: 'VaultKeyMissing',
+        vaultKeyId: 'k1',
+      }),
+    );
+    expect(await sandboxCount(db.store, res.body.id, 'charge')).toBe(0);
+    const back = await testApp(db.store, { vault });
+    await back.app.jobs.runOnce({ recovering: true });
+    expect((await back.call(alice, 'GET', `/v1/transfers/${res.body.id}`)).body.status).toBe(
+      'completed',
+    );
+    await expectBalancedLedger(db.store);
+  });
+
   it('retries a failing step with backoff until the network answers', async () => {
     let down = true;
     const t = await testApp(db.store, {

@@ -1,5 +1,6 @@
 import type { Availability } from '../cards/sandbox-cards.js';
 import type { Country } from '../countries.js';
+import { VaultKeyMissing } from '../crypto/vault.js';
 import { ledgerAccount, reserve, resolve } from '../ledger/ledger.js';
 import type { CardDetails, OperationResult } from '../processor/processor.js';
 import type { Services } from '../services.js';
@@ -278,6 +279,8 @@ export async function advanceTransfer(
         event: 'transfer.step_failed',
         transferId: current.id,
         error: (error as Error).name,
+        // A card sealed under a vault key taken out of SETTLE_VAULT_KEYS: which to put back.
+        ...(error instanceof VaultKeyMissing ? { vaultKeyId: error.keyId } : {}),
       });
       return getTransfer(services.store, current.id);
     }
