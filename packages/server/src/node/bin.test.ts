@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { pgUrl, storeKinds } from '../testing/stores.js';
 
 const bin = join(import.meta.dirname, '../../bin/settle.js');
 /** `settle --help` on a Node.js that says it is `version` (a preload changes what the shim reads). */
@@ -61,3 +62,18 @@ it('says where it cannot listen, rather than crash with a stack trace', async ()
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+it.runIf((await storeKinds()).includes('postgres'))(
+  'says which PostgreSQL refused it, for a database that does not exist',
+  async () => {
+    const url = new URL(pgUrl);
+    url.pathname = '/settle_no_such_database';
+    const migrate = promisify(execFile)(process.execPath, [bin, 'migrate'], {
+      env: { ...process.env, DATABASE_URL: url.href },
+    });
+    await expect(migrate).rejects.toMatchObject({
+      code: 1,
+      stderr: `settle: PostgreSQL at ${url.hostname}:${url.port || 5432} (database settle_no_such_database) refused the connection: database "settle_no_such_database" does not exist\n`,
+    });
+  },
+);

@@ -160,6 +160,17 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
    */
   const unreachable = (error: unknown) => {
     const classified = classifyPgError(error);
+    // Refused at the door (no such database or role, a wrong password, no SSL): where, too.
+    const { code, message } = classified as { code?: unknown; message?: unknown };
+    if (
+      (typeof code === 'string' && (code.startsWith('28') || code === '3D000')) ||
+      (code === undefined && typeof message === 'string' && /\bSSL\b/.test(message))
+    ) {
+      return new Error(
+        `PostgreSQL at ${pgTarget(options.connectionString)} refused the connection`,
+        { cause: classified },
+      );
+    }
     if (!(classified instanceof StoreUnavailableError)) return classified;
     const cause = classified.cause ?? error;
     return new Error(`Cannot reach PostgreSQL at ${pgTarget(options.connectionString)}`, { cause });
