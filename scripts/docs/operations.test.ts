@@ -1,9 +1,11 @@
 // Runs docs/operations.md's my-settle.ts as written, with stubs for what it leaves to the
 // reader (the card network and the SMS gateway), against the built @settle/server: it must
-// keep `settle serve`'s settings (HOST, PORT), answer, and stop on SIGTERM.
-import { spawn } from 'node:child_process';
+// keep `settle serve`'s settings (HOST, PORT), answer, and stop on SIGTERM. And its
+// DATABASE_URL must read as written.
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../../apps/demo/src/testing/demo-servers.js';
@@ -68,3 +70,20 @@ const yourSmsGateway = { send: async (_phone: string, _body: string) => {} };
   }
   expect(await exited).toBe(0);
 }, 30_000);
+
+it('gives a DATABASE_URL that pg reads as written, without a security warning', async () => {
+  const doc = readFileSync(join(repo, 'docs/operations.md'), 'utf8');
+  const url = doc.match(/export DATABASE_URL='([^']+)'/)?.[1]?.replace('…', 'secret');
+  expect(url).toMatch(/^postgres:\/\//);
+  // pg warns on stderr, for every command, of an sslmode it reads otherwise than libpq.
+  const { stderr } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `(await import('pg-connection-string')).parse(${JSON.stringify(url)})`,
+    ],
+    { cwd: repo },
+  );
+  expect(stderr).toBe('');
+});
