@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,33 @@ it('says where it cannot listen, rather than crash with a stack trace', async ()
     });
   } finally {
     taken.close();
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+it('reads the store settle serve wrote, or says it found none, rather than make an empty one', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'settle-bin-'));
+  const { DATABASE_URL: _, ...env } = process.env;
+  const settle = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [bin, ...args, '--data', data], { env });
+  try {
+    const none = `settle: No Settle database at ${join(data, 'settle.db')}: run this where settle serve runs, with its --data (or SETTLE_DATA), or set DATABASE_URL for PostgreSQL.\n`;
+    // An operator about to remove a vault key, in the wrong folder: not "no card holds it".
+    for (const command of ['reseal', 'check', 'sms']) {
+      await expect(settle(command)).rejects.toMatchObject({ code: 1, stderr: none });
+    }
+    expect(existsSync(join(data, 'settle.db'))).toBe(false);
+    await settle('migrate');
+    const { stdout } = await settle('reseal');
+    expect(stdout).toMatch(
+      new RegExp(
+        `^Re-sealed 0 card numbers in the embedded store ${join(data, 'settle.db')} under vault key "[^"]+"\\. Cards per key: none\\.\n$`,
+      ),
+    );
+    expect((await settle('check')).stdout).toContain(
+      `all balanced (the embedded store ${join(data, 'settle.db')}).`,
+    );
+  } finally {
     rmSync(data, { recursive: true, force: true });
   }
 });

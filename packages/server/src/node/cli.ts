@@ -8,7 +8,7 @@ import { createWebhookWorker } from '../events/webhooks.js';
 import { checkLedger } from '../ledger/check.js';
 import { readDevOutbox } from '../sms.js';
 import { answerClientError } from './client-error.js';
-import { isProduction, openStore, optionsFromEnv } from './config.js';
+import { isProduction, openStore, optionsFromEnv, storeName } from './config.js';
 import { loadDevSecrets, mintDevToken } from './dev-keys.js';
 import { shutDown } from './shutdown.js';
 
@@ -88,7 +88,7 @@ async function main(argv: string[]) {
     }
     case 'sms': {
       // `settle serve` keeps SMS in this outbox in production too: it has no SMS gateway.
-      const store = await openStore(dataDir);
+      const store = await openStore(dataDir, process.env, { existing: true });
       await store.migrate();
       for (const sms of await readDevOutbox(store)) {
         console.log(`${new Date(sms.createdAt).toISOString()}  ${sms.phone}  ${sms.body}`);
@@ -96,20 +96,20 @@ async function main(argv: string[]) {
       return store.close();
     }
     case 'check': {
-      const store = await openStore(dataDir);
+      const store = await openStore(dataDir, process.env, { existing: true });
       await store.migrate();
       const report = await checkLedger(store);
       console.log(
         report.ok
-          ? `Ledger OK: ${report.movements} movements, ${report.entries} entries, all balanced.`
-          : `Ledger BROKEN:\n${report.problems.join('\n')}`,
+          ? `Ledger OK: ${report.movements} movements, ${report.entries} entries, all balanced (${storeName(dataDir)}).`
+          : `Ledger BROKEN (${storeName(dataDir)}):\n${report.problems.join('\n')}`,
       );
       await store.close();
       if (!report.ok) process.exitCode = 2;
       return;
     }
     case 'reseal': {
-      const store = await openStore(dataDir);
+      const store = await openStore(dataDir, process.env, { existing: true });
       await store.migrate();
       const { vault } = await optionsFromEnv(store, dataDir);
       const active = createVault(vault);
@@ -118,7 +118,7 @@ async function main(argv: string[]) {
         'SELECT key_id, COUNT(*) AS n FROM cards GROUP BY key_id ORDER BY key_id',
       );
       console.log(
-        `Re-sealed ${resealed} card numbers under vault key "${active.activeKeyId}". Cards per key: ${
+        `Re-sealed ${resealed} card numbers in ${storeName(dataDir)} under vault key "${active.activeKeyId}". Cards per key: ${
           left.map((r) => `${r.key_id} ${r.n}`).join(', ') || 'none'
         }.`,
       );

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import { isOriginPattern } from '../card-frame/csp.js';
@@ -6,7 +8,7 @@ import { createVault } from '../crypto/vault.js';
 import type { Store } from '../store/store.js';
 import { antiFraudFromEnv } from './anti-fraud-env.js';
 import { type DevSecrets, loadDevSecrets } from './dev-keys.js';
-import { openPgStore } from './pg-store.js';
+import { openPgStore, pgTarget } from './pg-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { unknownSettings } from './unknown-settings.js';
 
@@ -141,16 +143,34 @@ function webhooks(env: Env): SettleOptions['webhooks'] {
  * The embedded store in the data folder, or PostgreSQL when `DATABASE_URL` is set, in the
  * schema `SETTLE_PG_SCHEMA` (created if missing) when that is set too.
  */
-export async function openStore(dataDir: string, env: Env = process.env): Promise<Store> {
+export async function openStore(
+  dataDir: string,
+  env: Env = process.env,
+  { existing = false }: { existing?: boolean } = {},
+): Promise<Store> {
   if (env.DATABASE_URL) {
     return openPgStore({
       connectionString: env.DATABASE_URL,
       ...(env.SETTLE_PG_SCHEMA ? { schema: env.SETTLE_PG_SCHEMA } : {}),
     });
   }
-  const { mkdir } = await import('node:fs/promises');
+  const file = join(dataDir, 'settle.db');
+  // A command that reads what `settle serve` wrote, run from another folder or without
+  // DATABASE_URL, would otherwise make an empty store and report on it ("no card holds k1").
+  if (existing && !existsSync(file)) {
+    throw new Error(
+      `No Settle database at ${file}: run this where settle serve runs, with its --data (or SETTLE_DATA), or set DATABASE_URL for PostgreSQL.`,
+    );
+  }
   await mkdir(dataDir, { recursive: true });
-  return openSqliteStore(join(dataDir, 'settle.db'));
+  return openSqliteStore(file);
+}
+
+/** Which store `openStore` opens, for commands to say what they looked at (no password). */
+export function storeName(dataDir: string, env: Env = process.env): string {
+  if (!env.DATABASE_URL) return `the embedded store ${join(dataDir, 'settle.db')}`;
+  const schema = env.SETTLE_PG_SCHEMA ? `, schema ${env.SETTLE_PG_SCHEMA}` : '';
+  return `PostgreSQL at ${pgTarget(env.DATABASE_URL)}${schema}`;
 }
 
 /**

@@ -62,7 +62,9 @@ describe('docs/api.md, docs/transfers.md and docs/events.md', () => {
       'awaiting_recipient',
       2,
     ]);
-    expect(transfers).toMatch(/^Ledger OK: \d+ movements, \d+ entries, all balanced\.$/m);
+    expect(transfers).toMatch(
+      /^Ledger OK: \d+ movements, \d+ entries, all balanced \(the embedded store .*settle\.db\)\.$/m,
+    );
     // Each enrollment step was an event, numbered from 1, then the transfers and requests.
     expect(events?.match(/^id: \d+$/gm)?.slice(0, 4)).toEqual(['id: 1', 'id: 2', 'id: 3', 'id: 4']);
     expect(events?.match(/^event: .*$/gm)?.slice(0, 4)).toEqual(
