@@ -241,12 +241,27 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
     expect(await outbox(slow)).toMatchObject({ attempts: 1, delivered_at: clock.now });
   });
 
-  it('without a webhook URL, sends nothing and closes the messages', async () => {
+  it('without a webhook URL, sends nothing and closes the messages nobody sends', async () => {
     const id = await record(['ana'], { n: 4 });
     const off = createWebhookWorker({ store: db.store, now: () => clock.now });
     expect(await off.deliverDue()).toBe(0);
+    // A process with the URL may be about to send it (a rolling restart turning webhooks on).
+    expect(await outbox(id)).toMatchObject({ failed_at: null, delivered_at: null });
+    clock.now += 9 * 60_000;
+    await off.deliverDue();
+    expect(await outbox(id)).toMatchObject({ failed_at: null, delivered_at: null });
+    clock.now += 60_000;
+    expect(await off.deliverDue()).toBe(0);
     expect(platform.received).toEqual([]);
     expect(await outbox(id)).toMatchObject({ failed_at: clock.now, last_error: 'webhooks_off' });
+  });
+
+  it('without a webhook URL, leaves the messages a process with one sends', async () => {
+    const id = await record(['ana'], { n: 5 });
+    await createWebhookWorker({ store: db.store, now: () => clock.now }).deliverDue();
+    await worker().deliverDue();
+    expect(await outbox(id)).toMatchObject({ delivered_at: clock.now, failed_at: null });
+    expect(platform.received.map((r) => r.headers['webhook-id'])).toContain(id);
   });
 
   it('never logs the secret, the URL or the payload', () => {

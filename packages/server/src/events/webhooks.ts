@@ -13,10 +13,19 @@ const TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
 const BATCH = 20;
 const KEEP_DONE_MS = 7 * 86_400_000;
+/**
+ * How long a message must have waited before a process without a webhook URL closes it: a
+ * process with the URL (several share one database) claims due messages within seconds, so
+ * only messages no process is sending get closed, never another's in a rolling restart.
+ */
+const OFF_AFTER_MS = 10 * 60_000;
 
 export interface WebhookWorkerOptions {
   store: Store;
-  /** Without it, messages are marked failed (`webhooks_off`) instead of being sent. */
+  /**
+   * Without it, messages due for 10 minutes are marked failed (`webhooks_off`) instead of
+   * being sent.
+   */
   webhooks?: WebhookTarget | undefined;
   now?: () => number;
   log?: (line: Record<string, unknown>) => void;
@@ -142,7 +151,7 @@ export function createWebhookWorker({
       await store.run(
         `UPDATE webhook_outbox SET failed_at = ?, last_error = 'webhooks_off'
          WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?`,
-        [t, t],
+        [t, t - OFF_AFTER_MS],
       );
       return [];
     }
