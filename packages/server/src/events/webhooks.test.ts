@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookTarget } from '../config.js';
 import type { SqlValue, Store } from '../store/store.js';
-import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+import { gated, openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 import { receiver } from '../testing/webhook-receiver.js';
 import { recordEvent } from './events.js';
 import { createWebhookWorker, RETRY_DELAYS_MS } from './webhooks.js';
@@ -262,6 +262,33 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
     await worker().deliverDue();
     expect(await outbox(id)).toMatchObject({ delivered_at: clock.now, failed_at: null });
     expect(platform.received.map((r) => r.headers['webhook-id'])).toContain(id);
+  });
+
+  it('logs a database outage once, then the recovery, not a line a poll', async () => {
+    const gate = { down: true };
+    const lines: Record<string, unknown>[] = [];
+    const running = createWebhookWorker({
+      store: gated(db.store, gate),
+      webhooks: { url: platform.url, secret },
+      now: () => clock.now,
+      log: (line) => lines.push(line),
+      pollMs: 2,
+    });
+    running.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      gate.down = false;
+      const id = await record(['ana'], { n: 9 });
+      await until(async () => Boolean((await outbox(id))?.delivered_at));
+    } finally {
+      await running.stop();
+    }
+    const worker = lines.filter((l) => String(l.event).startsWith('webhook.worker'));
+    expect(worker).toEqual([
+      { event: 'webhook.worker_failed', error: 'StoreUnavailableError', reason: 'connection lost' },
+      { event: 'webhook.worker_recovered', failures: expect.any(Number), afterMs: 0 },
+    ]);
+    expect(worker[1]?.failures).toBeGreaterThan(5);
   });
 
   it('never logs the secret, the URL or the payload', () => {

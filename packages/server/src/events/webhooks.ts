@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { WebhookTarget } from '../config.js';
+import { failureRuns } from '../failure-runs.js';
 import type { Store } from '../store/store.js';
 import { EVENTS_CHANNEL } from './events.js';
 
@@ -195,6 +196,11 @@ export function createWebhookWorker({
   // One pass at a time; a kick during a pass asks for another. `busy` is cleared in the
   // same step as the last look at `again`, so no kick falls between the two. When every
   // place is taken, `again` stays set and the next attempt to end kicks.
+  const runs = failureRuns(
+    log,
+    { failed: 'webhook.worker_failed', recovered: 'webhook.worker_recovered' },
+    now,
+  );
   const pass = async () => {
     try {
       while (again && !stopped) {
@@ -204,18 +210,17 @@ export function createWebhookWorker({
         clearTimeout(timer);
         try {
           const started = await claimDue(room);
+          runs.succeeded();
           for (const attempt of started) {
-            const tracked = attempt
-              .catch((error: Error) => log({ event: 'webhook.worker_failed', error: error.name }))
-              .finally(() => {
-                inFlight.delete(tracked);
-                if (again) kick();
-              });
+            const tracked = attempt.then(runs.succeeded, runs.failed).finally(() => {
+              inFlight.delete(tracked);
+              if (again) kick();
+            });
             inFlight.add(tracked);
           }
           if (started.length === room) again = true;
         } catch (error) {
-          log({ event: 'webhook.worker_failed', error: (error as Error).name });
+          runs.failed(error);
         }
       }
     } finally {

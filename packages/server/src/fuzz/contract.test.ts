@@ -1,7 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxProcessor } from '../processor/sandbox.js';
-import { type Store, StoreUnavailableError } from '../store/store.js';
 import {
   enroll,
   enrollUntilCode,
@@ -13,7 +12,7 @@ import {
   type TestApp,
   testApp,
 } from '../testing/platform.js';
-import { openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
+import { gated, openTestStore, storeKinds, type TestStore } from '../testing/stores.js';
 
 type Doc = {
   paths: Record<string, Record<string, OperationDoc>>;
@@ -32,21 +31,6 @@ type OperationDoc = {
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
 const year = new Date().getFullYear() + 3;
-
-/** `store` until `gate.down`; then every statement fails as PostgreSQL's do while it is down. */
-function gated(store: Store, gate: { down: boolean }): Store {
-  const statements = new Set(['all', 'get', 'run', 'lock', 'notify', 'transaction']);
-  return new Proxy(store, {
-    get(target, key) {
-      const value = Reflect.get(target, key);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        gate.down && statements.has(key as string)
-          ? Promise.reject(new StoreUnavailableError('connection lost'))
-          : value.apply(target, args);
-    },
-  });
-}
 
 /** Matches a concrete path (query left off) to its documented operation, as `GET /v1/x/{id}`. */
 function operationOf(doc: Doc, method: string, url: string) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openPgStore } from '../node/pg-store.js';
 import { openSqliteStore } from '../node/sqlite-store.js';
-import type { Store } from '../store/store.js';
+import { type Store, StoreUnavailableError } from '../store/store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -77,4 +77,19 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
       await client.end();
     },
   };
+}
+
+/** `store` until `gate.down`; then every statement fails as PostgreSQL's do while it is down. */
+export function gated(store: Store, gate: { down: boolean }): Store {
+  const statements = new Set(['all', 'get', 'run', 'lock', 'notify', 'transaction']);
+  return new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        gate.down && statements.has(key as string)
+          ? Promise.reject(new StoreUnavailableError('connection lost'))
+          : value.apply(target, args);
+    },
+  });
 }

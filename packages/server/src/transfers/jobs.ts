@@ -1,3 +1,4 @@
+import { failureRuns } from '../failure-runs.js';
 import type { Services } from '../services.js';
 import type { Sql } from '../store/store.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
@@ -123,11 +124,16 @@ export function startJobs(services: Services, intervalMs = 1000) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let pass = 0;
+  const runs = failureRuns(
+    services.log,
+    { failed: 'jobs.failed', recovered: 'jobs.recovered' },
+    services.now,
+  );
   const loop = (recovering: boolean) => {
     // The recovery pass is pass 0.
     const sweepAwaiting = pass++ % SWEEP_EVERY === 0;
     running = runJobsOnce(services, { recovering, sweepAwaiting })
-      .catch((error: Error) => services.log({ event: 'jobs.failed', error: error.name }))
+      .then(runs.succeeded, runs.failed)
       .finally(() => {
         if (!stopped) timer = setTimeout(() => loop(false), intervalMs);
       });
