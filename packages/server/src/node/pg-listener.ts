@@ -43,6 +43,7 @@ export function pgListener(
     // once listening, query_timeout before (a LISTEN the network swallowed).
     const c = new pg.Client({
       connectionString,
+      application_name: 'settle listen',
       keepAlive: true,
       connectionTimeoutMillis: 5_000,
       query_timeout: heartbeatMs,

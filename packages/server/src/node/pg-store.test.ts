@@ -162,6 +162,34 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store: waits are bounded', (
   });
 });
 
+describe.skipIf(kinds.length === 0)('the PostgreSQL store in pg_stat_activity', () => {
+  it('names its connections settle, and settle listen, unless the URL names them', async () => {
+    const db = await openTestStore('postgres');
+    const url = new URL(pgUrl);
+    url.searchParams.set('application_name', 'shop-settle');
+    const named = await openPgStore({ connectionString: url.href });
+    const stop = await db.store.listen('named', () => undefined);
+    try {
+      const name = async (store: typeof db.store) =>
+        (
+          await store.get<{ name: string }>('SELECT current_setting($1) AS name', [
+            'application_name',
+          ])
+        )?.name;
+      expect(await name(db.store)).toBe('settle');
+      expect(await name(named)).toBe('shop-settle');
+      const listening = await db.store.get<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = 'settle listen'`,
+      );
+      expect(listening?.n).toBeGreaterThan(0);
+    } finally {
+      await stop();
+      await named.close();
+      await db.cleanup();
+    }
+  });
+});
+
 describe.skipIf(kinds.length === 0)('the PostgreSQL store at the start of processes', () => {
   it('lets several processes start at once on a new schema, and migrates it once', async () => {
     const schema = `settle_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;

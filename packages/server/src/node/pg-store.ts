@@ -179,6 +179,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     // Bounded as the pool's connections are: the first contact at start-up.
     const admin = new pg.Client({
       connectionString: options.connectionString,
+      application_name: 'settle',
       connectionTimeoutMillis,
       query_timeout: queryTimeoutMs,
       keepAlive: true,
@@ -208,6 +209,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   ].join('; ');
   const pool = new pg.Pool({
     connectionString: options.connectionString,
+    // What pg_stat_activity and the server's logs show (an application_name in the URL wins).
+    application_name: 'settle',
     max: options.max ?? 10,
     types,
     connectionTimeoutMillis,
