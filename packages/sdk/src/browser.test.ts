@@ -24,6 +24,7 @@ let url: string;
 beforeAll(async () => {
   server = await startServer();
   const sdk = await browserBundle();
+  const assistant = await browserBundle('../assistant/index.ts');
   const js = (
     c: { header: (k: string, v: string) => void; body: (b: string) => Response },
     body: string,
@@ -35,6 +36,23 @@ beforeAll(async () => {
   const app = new Hono()
     .get('/', (c) => c.html('<!doctype html><script type="module" src="/page.js"></script>'))
     .get('/sdk.js', (c) => js(c, sdk))
+    .get('/assistant.js', (c) => js(c, assistant))
+    // A French page whose code makes the assistant without a locale, as elements.md's did.
+    .get('/fr', (c) =>
+      c.html(
+        '<!doctype html><html lang="fr"><script type="module" src="/chips.js"></script></html>',
+      ),
+    )
+    .get('/chips.js', (c) =>
+      js(
+        c,
+        `import { createAssistant, memoryConsent, moneyProvider } from '/assistant.js';
+const assistant = createAssistant({ userId: 'bob', providers: [moneyProvider({ currency: 'EUR' })], consent: memoryConsent() });
+window.chips = [];
+assistant.onSuggestion((s) => window.chips.push(s.title));
+window.done = assistant.observe({ id: 'm1', text: 'tu me dois 15 €', authorId: 'alice' }, { id: 'c1', participants: ['alice', 'bob'] });`,
+      ),
+    )
     .get('/run.js', (c) => js(c, script))
     .get('/page.js', (c) => js(c, "import { run } from '/run.js'; window.result = run();"))
     .get('/worker.js', (c) =>
@@ -55,6 +73,16 @@ afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => site.close(() => resolve()));
   await server.close();
+});
+
+describe('the assistant in Chromium', () => {
+  it('titles its chips in the page’s language when given no locale', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/fr`);
+    await page.evaluate('window.done');
+    expect(await page.evaluate('window.chips')).toEqual(['Envoyer 15,00\u00a0€']);
+    await page.close();
+  });
 });
 
 describe('the SDK core in Chromium', () => {

@@ -25,7 +25,10 @@ export interface AssistantOptions {
    * kept. Without it, remote providers only run once turned on with `setProviderEnabled`.
    */
   ask?: (provider: AssistantProvider) => boolean | Promise<boolean>;
-  /** Used when a conversation has no locale. Default `en`. */
+  /**
+   * Used when a conversation has no locale. Default: the page's language (`<html lang>`),
+   * else the browser's or the runtime's (`navigator.language`), else `en`.
+   */
   locale?: string;
   /** At most one suggestion per conversation in any `cadence` consecutive messages. Default 4. */
   cadence?: number;
@@ -103,6 +106,16 @@ const MAX_SHOWN = 500;
 
 const keyOf = (suggestion: Suggestion) => `${suggestion.kind} ${suggestion.key}`;
 
+/** The page's language, else the runtime's: chips in the language of the elements beside them. */
+function runtimeLocale(): string {
+  // Typed here: the SDK compiles without the DOM library, and runs in Node and workers too.
+  const { document, navigator } = globalThis as {
+    document?: { documentElement?: { lang?: string } };
+    navigator?: { language?: string };
+  };
+  return document?.documentElement?.lang || navigator?.language || 'en';
+}
+
 /**
  * The on-device assistant: passes each new message to the providers the user allows,
  * merges their suggestions, and hands the UI at most one per conversation every `cadence`
@@ -123,7 +136,7 @@ export function createAssistant({
   providers,
   consent,
   ask,
-  locale = 'en',
+  locale = runtimeLocale(),
   cadence = 4,
   timeoutMs = 3000,
   onError = () => undefined,

@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** The SDK's core as a browser gets it: bundled for the browser platform, no Node built-ins. */
-export const browserBundle = async () =>
+/**
+ * An SDK entry (the core by default) as a browser gets it: bundled for the browser platform,
+ * no Node built-ins.
+ */
+export const browserBundle = async (entry = '../index.ts') =>
   (
     await build({
-      entryPoints: [fileURLToPath(new URL('../index.ts', import.meta.url))],
+      entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
       bundle: true,
       format: 'esm',
       platform: 'browser',
