@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { pgUrl, storeKinds } from '../testing/stores.js';
@@ -85,6 +86,26 @@ it('reads the store settle serve wrote, or says it found none, rather than make 
     expect((await settle('check')).stdout).toContain(
       `all balanced (the embedded store ${join(data, 'settle.db')}).`,
     );
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+}, 30_000);
+
+it('changes nothing in the database when its settings are refused', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'settle-bin-'));
+  const { DATABASE_URL: _, ...env } = process.env;
+  try {
+    const serve = promisify(execFile)(process.execPath, [bin, 'serve', '--data', data], {
+      env: { ...env, NODE_ENV: 'prod' },
+    });
+    await expect(serve).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/NODE_ENV/),
+    });
+    const db = new DatabaseSync(join(data, 'settle.db'));
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    db.close();
+    expect(tables).toEqual([]);
   } finally {
     rmSync(data, { recursive: true, force: true });
   }

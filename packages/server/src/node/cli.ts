@@ -45,8 +45,9 @@ async function main(argv: string[]) {
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('Invalid --port.');
       const store = await openStore(dataDir);
-      await store.migrate();
+      // Settings first: a process refused for a typo changes nothing in the database.
       const options = await optionsFromEnv(store, dataDir);
+      await store.migrate();
       const app = createApp(options);
       // Resumes what a crash interrupted, then retries, pays out and expires in the background.
       const jobs = app.jobs.start();
@@ -110,8 +111,8 @@ async function main(argv: string[]) {
     }
     case 'reseal': {
       const store = await openStore(dataDir, process.env, { existing: true });
-      await store.migrate();
       const { vault } = await optionsFromEnv(store, dataDir);
+      await store.migrate();
       const active = createVault(vault);
       const resealed = await resealCards(store, active);
       const left = await store.all<{ key_id: string; n: number }>(
