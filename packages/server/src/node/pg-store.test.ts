@@ -219,6 +219,21 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store at the start of proces
   });
 });
 
+it('refuses a connection string of key=value pairs without showing its password', async () => {
+  // libpq's form, which pg does not read: it took it for a database name on the host "base".
+  const keywords = 'host=127.0.0.1 port=1 user=settle password=hunter2 dbname=settle';
+  const error = await openPgStore({ connectionString: keywords })
+    .then((store) => store.migrate().finally(() => store.close()))
+    .then(
+      () => undefined,
+      (e: Error) => e,
+    );
+  expect(error?.message).toBe(
+    'DATABASE_URL must be a URL, postgres://user:password@host:5432/database (not key=value pairs).',
+  );
+  expect(String((error?.cause as Error | undefined)?.message)).not.toContain('hunter2');
+});
+
 describe('the API when PostgreSQL does not answer', () => {
   it('answers 503 store_unavailable with Retry-After, not 500, and logs no stack', async () => {
     // Nothing listens on port 1: every connection is refused, as while PostgreSQL is down.

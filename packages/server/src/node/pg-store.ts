@@ -144,6 +144,13 @@ function executor(run: Query, channel: (name: string) => string): Sql {
  */
 export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   const { schema } = options;
+  // pg reads URLs only: libpq's `host=… password=…` would be taken for a database name on the
+  // host "base", and every message naming the database would show the password.
+  if (!/^([a-z][a-z0-9+.-]*:|\/)/i.test(options.connectionString)) {
+    throw new Error(
+      'DATABASE_URL must be a URL, postgres://user:password@host:5432/database (not key=value pairs).',
+    );
+  }
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new Error(`Invalid schema name: ${schema}`);
   }
