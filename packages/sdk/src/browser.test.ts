@@ -38,9 +38,9 @@ beforeAll(async () => {
     .get('/sdk.js', (c) => js(c, sdk))
     .get('/assistant.js', (c) => js(c, assistant))
     // A French page whose code makes the assistant without a locale, as elements.md's did.
-    .get('/fr', (c) =>
+    .get('/lang/:lang', (c) =>
       c.html(
-        '<!doctype html><html lang="fr"><script type="module" src="/chips.js"></script></html>',
+        `<!doctype html><html lang="${c.req.param('lang')}"><script type="module" src="/chips.js"></script></html>`,
       ),
     )
     .get('/chips.js', (c) =>
@@ -78,9 +78,18 @@ afterAll(async () => {
 describe('the assistant in Chromium', () => {
   it('titles its chips in the page’s language when given no locale', async () => {
     const page = await browser.newPage();
-    await page.goto(`${url}/fr`);
+    await page.goto(`${url}/lang/fr`);
     await page.evaluate('window.done');
     expect(await page.evaluate('window.chips')).toEqual(['Envoyer 15,00\u00a0€']);
+    await page.close();
+  });
+
+  it('still titles its chips on a page whose lang Intl cannot read (fr_FR)', async () => {
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`${url}/lang/fr_FR`);
+    await page.evaluate('window.done');
+    // The browser's language then, not no chip at all.
+    expect(await page.evaluate('window.chips')).toEqual(['Send €15.00']);
     await page.close();
   });
 });

@@ -113,7 +113,13 @@ function runtimeLocale(): string {
     document?: { documentElement?: { lang?: string } };
     navigator?: { language?: string };
   };
-  return document?.documentElement?.lang || navigator?.language || 'en';
+  // The first Intl can use: a malformed lang (`fr_FR`, or none) would throw in every title.
+  for (const locale of [document?.documentElement?.lang, navigator?.language]) {
+    try {
+      if (locale && Intl.getCanonicalLocales(locale).length) return locale;
+    } catch {}
+  }
+  return 'en';
 }
 
 /**
