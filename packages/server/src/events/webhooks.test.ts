@@ -288,7 +288,7 @@ describe.each(await storeKinds())('webhooks on the %s store', (kind) => {
       { event: 'webhook.worker_failed', error: 'StoreUnavailableError', reason: 'connection lost' },
       { event: 'webhook.worker_recovered', failures: expect.any(Number), afterMs: 0 },
     ]);
-    expect(worker[1]?.failures).toBeGreaterThan(5);
+    expect(worker[1]?.failures).toBeGreaterThan(1);
   });
 
   it('never logs the secret, the URL or the payload', () => {

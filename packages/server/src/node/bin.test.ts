@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import { pgUrl, storeKinds } from '../testing/stores.js';
 
@@ -110,6 +111,24 @@ it('changes nothing in the database when its settings are refused', async () => 
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+it.runIf((await storeKinds()).includes('postgres'))(
+  'reads only a PostgreSQL schema settle serve made, not a misspelt one',
+  async () => {
+    const schema = `settle_typo_${process.pid}`;
+    const env = { ...process.env, DATABASE_URL: pgUrl, SETTLE_PG_SCHEMA: schema };
+    const check = promisify(execFile)(process.execPath, [bin, 'check'], { env });
+    const url = new URL(pgUrl);
+    await expect(check).rejects.toMatchObject({
+      code: 1,
+      stderr: `settle: No Settle database in PostgreSQL at ${url.hostname}:${url.port || 5432} (database ${url.pathname.slice(1)}), schema ${schema}: use the DATABASE_URL and SETTLE_PG_SCHEMA of settle serve.\n`,
+    });
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  },
+);
 
 it.runIf((await storeKinds()).includes('postgres'))(
   'says which PostgreSQL refused it, for a database that does not exist',

@@ -149,10 +149,21 @@ export async function openStore(
   { existing = false }: { existing?: boolean } = {},
 ): Promise<Store> {
   if (env.DATABASE_URL) {
-    return openPgStore({
+    const store = await openPgStore({
       connectionString: env.DATABASE_URL,
       ...(env.SETTLE_PG_SCHEMA ? { schema: env.SETTLE_PG_SCHEMA } : {}),
     });
+    // The same trap on PostgreSQL: another database, or a misspelt SETTLE_PG_SCHEMA.
+    const found = existing
+      ? await store.get<{ t: string | null }>("SELECT to_regclass('settle_migrations')::text AS t")
+      : undefined;
+    if (existing && !found?.t) {
+      await store.close();
+      throw new Error(
+        `No Settle database in ${storeName(dataDir, env)}: use the DATABASE_URL and SETTLE_PG_SCHEMA of settle serve.`,
+      );
+    }
+    return store;
   }
   const file = join(dataDir, 'settle.db');
   // A command that reads what `settle serve` wrote, run from another folder or without

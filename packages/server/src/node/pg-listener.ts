@@ -10,6 +10,12 @@ const LISTENER_HEARTBEAT_MS = 5_000;
  * anything listens, reconnecting after a loss. Channels are scoped to the store's schema,
  * since notifications are database-wide.
  */
+/**
+ * What pg_stat_activity and the server's logs call a connection: `name`, unless PGAPPNAME or
+ * the URL's `application_name` (which pg reads over this) says otherwise.
+ */
+export const appName = (name: string) => (process.env.PGAPPNAME ? {} : { application_name: name });
+
 export function pgListener(
   connectionString: string,
   schema: string | undefined,
@@ -43,7 +49,7 @@ export function pgListener(
     // once listening, query_timeout before (a LISTEN the network swallowed).
     const c = new pg.Client({
       connectionString,
-      application_name: 'settle listen',
+      ...appName('settle listen'),
       keepAlive: true,
       connectionTimeoutMillis: 5_000,
       query_timeout: heartbeatMs,

@@ -163,7 +163,7 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store: waits are bounded', (
 });
 
 describe.skipIf(kinds.length === 0)('the PostgreSQL store in pg_stat_activity', () => {
-  it('names its connections settle, and settle listen, unless the URL names them', async () => {
+  it('names its connections settle, and settle listen, unless the URL or PGAPPNAME names them', async () => {
     const db = await openTestStore('postgres');
     const url = new URL(pgUrl);
     url.searchParams.set('application_name', 'shop-settle');
@@ -178,6 +178,15 @@ describe.skipIf(kinds.length === 0)('the PostgreSQL store in pg_stat_activity', 
         )?.name;
       expect(await name(db.store)).toBe('settle');
       expect(await name(named)).toBe('shop-settle');
+      // pg reads it as each connection opens.
+      process.env.PGAPPNAME = 'ops-settle';
+      const byEnv = await openPgStore({ connectionString: pgUrl });
+      try {
+        expect(await name(byEnv)).toBe('ops-settle');
+      } finally {
+        delete process.env.PGAPPNAME;
+        await byEnv.close();
+      }
       const listening = await db.store.get<{ n: number }>(
         `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = 'settle listen'`,
       );

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { parse } from 'pg-connection-string';
 import { applyMigrations, createMigrationsTable } from '../store/migrations.js';
 import { type Sql, type SqlValue, type Store, StoreUnavailableError } from '../store/store.js';
-import { pgListener } from './pg-listener.js';
+import { appName, pgListener } from './pg-listener.js';
 
 export interface PgStoreOptions {
   connectionString: string;
@@ -186,7 +186,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     // Bounded as the pool's connections are: the first contact at start-up.
     const admin = new pg.Client({
       connectionString: options.connectionString,
-      application_name: 'settle',
+      ...appName('settle'),
       connectionTimeoutMillis,
       query_timeout: queryTimeoutMs,
       keepAlive: true,
@@ -216,8 +216,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   ].join('; ');
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    // What pg_stat_activity and the server's logs show (an application_name in the URL wins).
-    application_name: 'settle',
+    ...appName('settle'),
     max: options.max ?? 10,
     types,
     connectionTimeoutMillis,
