@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  db.cleanup();
+  await db.cleanup();
 });
 
 /** Runs the snippet on a page in `lang`, and answers the chip of one message. */
