@@ -82,4 +82,21 @@ describe('the demo page', { timeout: 30_000 }, () => {
       await page.close();
     }
   });
+
+  it('asks, in French, before Météo reads a message', async () => {
+    const page = await open(1280, 'fr-FR');
+    const composer = page
+      .getByRole('region', { name: 'Téléphone de Bob' })
+      .getByRole('textbox', { name: 'Message' });
+    await composer.fill('Il va pleuvoir demain ?');
+    await composer.press('Enter');
+    const question = page
+      .getByRole('region', { name: 'Téléphone d’Alice' })
+      .getByRole('group', { name: 'Autoriser Météo à lire vos messages ?' });
+    await question.waitFor();
+    expect(await question.locator('p').textContent()).toBe(
+      'Donne la météo quand un message parle du temps qu’il fait.',
+    );
+    await page.close();
+  });
 });

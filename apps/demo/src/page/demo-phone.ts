@@ -105,7 +105,7 @@ export class DemoPhone extends LitElement {
       ask: (provider) =>
         new Promise<boolean>((resolve) => {
           // Asked in the conversation, without taking the focus from what the user is doing.
-          this.notice = this.t.consentTitle(provider.name ?? provider.id);
+          this.notice = this.t.consentTitle(this.providerName(provider));
           this.consentFor = {
             provider,
             answer: (yes) => {
@@ -425,6 +425,11 @@ export class DemoPhone extends LitElement {
           : this.t.weatherShown;
   }
 
+  /** A provider's name in the page's language (the providers name themselves in English). */
+  private providerName(provider: AssistantProvider) {
+    return this.t.providerName[provider.id] ?? provider.name ?? provider.id;
+  }
+
   /** Gradual consent: the assistant asks before a remote provider reads a first message. */
   private renderConsent() {
     const ask = this.consentFor;
@@ -432,8 +437,8 @@ export class DemoPhone extends LitElement {
     const t = this.t;
     const me = this.person.id;
     return html`<div class="consent" role="group" aria-labelledby="${me}-consent-title" aria-describedby="${me}-consent-text">
-      <h3 id="${me}-consent-title">${t.consentTitle(ask.provider.name ?? ask.provider.id)}</h3>
-      <p id="${me}-consent-text">${ask.provider.description ?? ''}</p>
+      <h3 id="${me}-consent-title">${t.consentTitle(this.providerName(ask.provider))}</h3>
+      <p id="${me}-consent-text">${t.providerWhat[ask.provider.id] ?? ask.provider.description ?? ''}</p>
       <button type="button" class="primary" @click=${() => ask.answer(true)}>${t.allow}</button>
       <button type="button" @click=${() => ask.answer(false)}>${t.deny}</button>
     </div>`;
@@ -495,7 +500,7 @@ export class DemoPhone extends LitElement {
     const t = this.t;
     const providers = [
       { id: 'money', name: t.moneyProvider },
-      ...examples.map((p) => ({ id: p.id, name: t.providerName[p.id] ?? p.id })),
+      ...examples.map((p) => ({ id: p.id, name: this.providerName(p) })),
     ];
     return html`<div class="screen">
       <h3 tabindex="-1">${t.settings}</h3>

@@ -34,6 +34,12 @@ const en = {
     string,
     string
   >,
+  /** What each example provider does with a message, for the consent question. */
+  providerWhat: {
+    reminder: 'Offers a reminder when a message names a day.',
+    ride: 'Offers a ride when a message names where to meet.',
+    weather: 'Shows the forecast when a message talks about the weather.',
+  } as Record<string, string>,
   secure: 'Secure my account',
   secureHint: 'Signs out every device. Payments then need an SMS code and a new PIN.',
   secured: 'Account secured. Unlock payments with an SMS code and a new PIN.',
@@ -92,6 +98,11 @@ const fr: typeof en = {
   providers: 'Ce que l’assistant peut proposer',
   moneyProvider: 'Régler ses comptes',
   providerName: { reminder: 'Rappels', ride: 'Trajets', weather: 'Météo' },
+  providerWhat: {
+    reminder: 'Propose un rappel quand un message parle d’un jour.',
+    ride: 'Propose une voiture quand un message dit où se retrouver.',
+    weather: 'Donne la météo quand un message parle du temps qu’il fait.',
+  },
   secure: 'Sécuriser mon compte',
   secureHint:
     'Déconnecte tous les appareils. Les paiements demandent ensuite un code SMS et un nouveau code secret.',
