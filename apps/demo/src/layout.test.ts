@@ -69,6 +69,29 @@ describe('the demo page', { timeout: 30_000 }, () => {
     });
   }
 
+  // Chromium's text size setting at 200 % (its default font size 16 → 32 px), as WCAG 1.4.4.
+  it('keeps each phone inside a 360 px screen with the text at 200 %', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+    await page.goto(demo.url);
+    await page.getByRole('button', { name: 'Set up payments' }).first().waitFor();
+    const { scrollWidth, clientWidth } = await page.locator('html').evaluate((root) => ({
+      scrollWidth: root.scrollWidth,
+      clientWidth: root.clientWidth,
+    }));
+    expect(scrollWidth).toBe(clientWidth);
+    // Off the left edge is worse than scrolling: out of reach.
+    for (const box of await page
+      .locator('demo-phone')
+      .evaluateAll((phones) => phones.map((p) => p.getBoundingClientRect().toJSON()))) {
+      expect(box.left).toBeGreaterThanOrEqual(0);
+      expect(box.right).toBeLessThanOrEqual(clientWidth);
+    }
+    await context.close();
+  });
+
   it("names each phone's notifications after its owner, so that landmarks can be told apart", async () => {
     for (const [locale, names] of [
       ['en-US', ['Alice’s notifications', 'Bob’s notifications', 'Chloé’s notifications']],
