@@ -113,6 +113,10 @@ export class SettlePaymentBubble extends SettleElement {
         padding: 0.25rem 0;
         border-top: 1px solid var(--_border);
       }
+      /* A paid share is coloured as a status, not set apart below its row like the bubble's. */
+      .payers .status {
+        margin: 0;
+      }
       .actions {
         justify-content: flex-start;
         margin-top: 0.75rem;

@@ -218,6 +218,11 @@ describe('settle-payment-bubble', () => {
     expect(textOf(inShadow(el, '[part="payers"]'))).to.contain('Bob · €10.00 Paid');
     // Screen readers hear whose share it was, not a bare "Paid".
     await until(() => textOf(inShadow(el, '[role="status"]')) === 'Bob: Paid', 2000, 'said');
+    // A paid share's status is on its row's line, level with the name, as a waiting one is.
+    for (const li of el.shadowRoot?.querySelectorAll('[part="payers"] li') ?? []) {
+      const [who, state] = [...li.children].map((c) => c.getBoundingClientRect().top);
+      expect(state, li.textContent ?? '').to.equal(who);
+    }
     // On a narrow phone, where names and amounts wrap, the statuses still form one column.
     el.style.width = '12rem';
     await el.updateComplete;
