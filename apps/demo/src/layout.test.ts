@@ -51,6 +51,20 @@ describe('the demo page', { timeout: 30_000 }, () => {
     });
   }
 
+  it('puts the platform admin panel away with Escape, the focus back on its button', async () => {
+    const page = await open(1280);
+    const button = page.getByText('Platform admin', { exact: true });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('switch', { name: 'Freeze Alice' }).focus();
+    await page.keyboard.press('Escape');
+    await page.locator('.admin-panel').waitFor({ state: 'hidden' });
+    expect(
+      await button.evaluate((summary) => summary === summary.ownerDocument.activeElement),
+    ).toBe(true);
+    await page.close();
+  });
+
   for (const [locale, send] of [
     ['en-US', 'Send'],
     ['fr-FR', 'Envoyer'],

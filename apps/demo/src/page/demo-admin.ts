@@ -71,6 +71,14 @@ export class DemoAdmin extends LitElement {
     }
   }
 
+  /** The open panel lies over the phones, like a menu: Escape puts it away, back to its button. */
+  private closeOnEscape(event: KeyboardEvent) {
+    const details = event.currentTarget as HTMLDetailsElement;
+    if (event.key !== 'Escape' || !details.open) return;
+    details.open = false;
+    details.querySelector('summary')?.focus();
+  }
+
   private async resolve(flag: Flag, decision: 'approve' | 'reject') {
     try {
       await this.call('POST', `/api/admin/flags/${flag.id}/resolve`, { decision });
@@ -98,7 +106,7 @@ export class DemoAdmin extends LitElement {
 
   override render() {
     const t = this.t;
-    return html`<details class="admin" @toggle=${this.toggle}>
+    return html`<details class="admin" @toggle=${this.toggle} @keydown=${this.closeOnEscape}>
       <summary>${t.adminDesk}</summary>
       <div class="admin-panel" role="region" aria-label=${t.adminDesk}>
         <h2>${t.heldForReview}</h2>
