@@ -222,11 +222,16 @@ export function createDemoApp({
     }
     return admin('POST', `/v1/admin/flags/${id}/resolve`, { decision });
   });
+  const someone = (userId: string) => people.some((p) => p.id === userId);
+  const nobody = (userId: string) => problem('not_found', `No one called ${userId} in the demo.`);
+  app.get('/api/admin/accounts/:userId', (c) => {
+    const userId = c.req.param('userId');
+    if (!someone(userId)) return c.json(nobody(userId), 404);
+    return admin('GET', `/v1/admin/accounts/${userId}`);
+  });
   app.post('/api/admin/accounts/:userId/:action{freeze|unfreeze}', (c) => {
     const userId = c.req.param('userId');
-    if (!people.some((p) => p.id === userId)) {
-      return c.json(problem('not_found', `No one called ${userId} in the demo.`), 404);
-    }
+    if (!someone(userId)) return c.json(nobody(userId), 404);
     return admin('POST', `/v1/admin/accounts/${userId}/${c.req.param('action')}`);
   });
 

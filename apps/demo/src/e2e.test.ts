@@ -360,6 +360,15 @@ describe('the demo story', { timeout: 60_000 }, () => {
     // The platform can also freeze an account: no money moves to or from it.
     await desk.getByRole('switch', { name: 'Freeze Bob' }).check();
     await visible(phone('bob').getByText('Payments are on hold: contact support.'));
+    // Another tab, or a later visit, shows the desk as Settle has it: Bob frozen.
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await other.goto(demo.url);
+    await other.getByText('Platform admin').click();
+    await expect
+      .poll(() => other.getByRole('switch', { name: 'Freeze Bob' }).isChecked())
+      .toBe(true);
+    expect(await other.getByRole('switch', { name: 'Freeze Alice' }).isChecked()).toBe(false);
+    await other.close();
     await desk.getByRole('switch', { name: 'Freeze Bob' }).uncheck();
     await phone('bob')
       .getByText('Payments are on hold: contact support.')

@@ -62,10 +62,27 @@ export class DemoAdmin extends LitElement {
     }
   }
 
+  /** Who is frozen, as Settle says: another tab or an earlier visit may have frozen them. */
+  private async loadFrozen() {
+    const accounts = await Promise.all(
+      this.people.map((person) =>
+        fetch(`/api/admin/accounts/${person.id}`).then((res) => (res.ok ? res.json() : null)),
+      ),
+    );
+    this.frozen = new Set(
+      accounts.flatMap((account, i) =>
+        account?.status === 'frozen' ? [(this.people[i] as Person).id] : [],
+      ),
+    );
+  }
+
   private toggle(event: Event) {
     this.open = (event.currentTarget as HTMLDetailsElement).open;
     clearInterval(this.timer);
     if (this.open) {
+      void this.loadFrozen().catch((error: Error) => {
+        this.error = error.message;
+      });
       void this.loadFlags();
       this.timer = setInterval(() => void this.loadFlags(), POLL_MS);
     }
