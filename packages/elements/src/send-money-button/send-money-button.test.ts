@@ -160,6 +160,30 @@ describe('settle-send-money-button', () => {
     expect(again.shadowRoot?.querySelector('settle-pin-prompt')).to.equal(null);
   });
 
+  it('gives the focus back to what opened it, such as an assistant chip', async () => {
+    const { alice, bob } = await pair();
+    const el = await mount(alice, bob);
+    const chip = document.createElement('button');
+    chip.textContent = 'Send €15.00';
+    chip.addEventListener('click', () => el.open({ amount: 1500 }));
+    el.after(chip);
+    chip.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => dialogOf(el).open);
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialogOf(el).open);
+    // A boolean: chai describing a page's elements in its message takes minutes.
+    expect(document.activeElement === chip, 'the focus on the chip').to.equal(true);
+    // Gone meanwhile (a chip used up): the focus goes to the button, not lost on the page.
+    chip.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => dialogOf(el).open);
+    chip.remove();
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialogOf(el).open);
+    expect(focused(el)).to.equal('button');
+  });
+
   it('works with the keyboard alone', async () => {
     const { alice, bob } = await pair();
     const el = await mount(alice, bob);
